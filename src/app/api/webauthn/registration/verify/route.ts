@@ -1,0 +1,16 @@
+import { RegistrationVerifyBody } from "@/contracts/webauthn";
+import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { getSession, getSignedInUser } from "@/server/session";
+import { verifyRegistration } from "@/server/webauthn/verify-registration";
+
+export const POST = withErrors(async (req) => {
+  const body = await readJson(req, RegistrationVerifyBody);
+  const session = await getSession();
+  const passkey = await verifyRegistration({
+    ...body,
+    user: await getSignedInUser(),
+    binding: session.binding,
+    ctx: auditContext(req),
+  });
+  return Response.json({ passkey });
+});

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AddMethodDialog } from "@/components/add-method-dialog";
+import { PasskeyList } from "@/components/passkey-list";
+import { SignOutButton } from "@/components/sign-out-button";
+import { getSecurityInfo } from "@/server/methods/get-security-info";
+import { getSignedInUser } from "@/server/session";
+
+export const metadata: Metadata = { title: "Security info" };
+
+export default async function SecurityInfoPage() {
+  const user = await getSignedInUser();
+  const info = user && (await getSecurityInfo(user.userId));
+  if (!info) redirect("/signin?returnTo=%2Fsecurity-info");
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Security Info</span>
+        <span className="who">
+          <span className="who-email">{info.email}</span>
+          <SignOutButton />
+        </span>
+      </header>
+      <main id="main" className="page">
+        <h1>Security info</h1>
+        <p className="lead">These are the methods you use to sign into your account.</p>
+        <AddMethodDialog email={info.email} hasPasskeys={info.passkeys.length > 0} />
+        <PasskeyList passkeys={info.passkeys} />
+      </main>
+    </>
+  );
+}

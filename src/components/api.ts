@@ -1,0 +1,37 @@
+"use client";
+
+import { ErrorResponse } from "@/contracts/errors";
+
+/** An error answered by our API, carrying its stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Sends JSON to one of our API routes and returns the parsed answer, or throws ApiError. */
+export async function callApi<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init.method ?? "POST",
+      headers: init.body === undefined && init.method === "GET" ? {} : { "content-type": "application/json" },
+      body: init.method === "GET" ? undefined : JSON.stringify(init.body ?? {}),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError("NETWORK", "We couldn't reach the server. Check your connection and try again.", 0);
+  }
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const parsed = ErrorResponse.safeParse(data);
+    if (parsed.success) throw new ApiError(parsed.data.error.code, parsed.data.error.message, res.status);
+    throw new ApiError("INTERNAL", "Something went wrong on our side. Please try again.", res.status);
+  }
+  return data as T;
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/**
+ * Every error code the API can answer with, and its HTTP status. Clients switch on the code;
+ * messages may be reworded, codes are never renamed.
+ */
+export const ERROR_STATUS = {
+  INVALID_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  CROSS_SITE_REQUEST: 403,
+  UNAUTHENTICATED: 401,
+  REAUTH_REQUIRED: 401,
+  TAP_INVALID: 401,
+  CHALLENGE_INVALID: 400,
+  CHALLENGE_EXPIRED: 400,
+  REGISTRATION_FAILED: 400,
+  CREDENTIAL_ALREADY_REGISTERED: 409,
+  AUTHENTICATION_FAILED: 401,
+  COUNTER_REGRESSION: 401,
+  PASSKEY_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

@@ -1,0 +1,108 @@
+import "server-only";
+import { z } from "zod";
+
+const minutes = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+    /** Connections in the app's pool. The embedded server serialises sessions, so it gets 1. */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+    RP_ID: z
+      .string()
+      .regex(/^(localhost|([a-z0-9-]+\.)+[a-z0-9-]+)$/i, "must be a domain name such as example.com"),
+    RP_NAME: z.string().trim().min(1).max(64).default("Security Info"),
+    /** Comma-separated origins the browser may use, e.g. https://id.example.com */
+    ORIGINS: z.string().optional(),
+    TAP_LIFETIME_MINUTES: minutes(60, 10, 480),
+    FRESHNESS_MINUTES: minutes(10, 1, 1440),
+    WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
+    WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
+  })
+  .transform((env, ctx) => {
+    const rawOrigins = env.ORIGINS ?? `http://localhost:${env.PORT}`;
+    const origins: string[] = [];
+    for (const part of rawOrigins.split(",").map((s) => s.trim()).filter(Boolean)) {
+      let url: URL;
+      try {
+        url = new URL(part);
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `"${part}" is not a URL` });
+        return z.NEVER;
+      }
+      const host = url.hostname;
+      // WebAuthn: the RP ID must equal the origin's host or be a registrable suffix of it.
+      if (host !== env.RP_ID && !host.endsWith(`.${env.RP_ID}`)) {
+        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `${url.origin} is not on RP_ID ${env.RP_ID}` });
+        return z.NEVER;
+      }
+      if (url.protocol !== "https:" && host !== "localhost") {
+        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `${url.origin} must use https` });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    if (origins.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: "must name at least one origin" });
+      return z.NEVER;
+    }
+    return {
+      nodeEnv: env.NODE_ENV,
+      port: env.PORT,
+      databaseUrl: env.DATABASE_URL,
+      databasePoolMax: env.DATABASE_POOL_MAX,
+      sessionSecret: env.SESSION_SECRET,
+      rpId: env.RP_ID,
+      rpName: env.RP_NAME,
+      origins,
+      /** Cookies are Secure everywhere except plain-http localhost development. */
+      secureCookies: env.RP_ID !== "localhost",
+      tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
+      freshnessMs: env.FRESHNESS_MINUTES * 60_000,
+      attestation: env.WEBAUTHN_ATTESTATION,
+      userVerification: env.WEBAUTHN_USER_VERIFICATION,
+    };
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses configuration from an environment; throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const defaults = { RP_ID: "localhost" };
+  const result = ConfigSchema.safeParse({ ...defaults, ...stripEmpty(env) });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "configuration");
+    const detail = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    throw new ConfigError(variable, detail);
+  }
+  return result.data;
+}
+
+function stripEmpty(env: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read and validated once. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases; production never calls this. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

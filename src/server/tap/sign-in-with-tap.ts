@@ -1,0 +1,74 @@
+import "server-only";
+import { recordAudit, type AuditContext } from "../audit";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { normaliseEmail, type UserProfile } from "../users";
+import { hashTapCode, tapHashesMatch } from "./tap-code";
+
+// Compared against when the account or its pass does not exist, so that case costs the same.
+const DUMMY_HASH = hashTapCode("unused-dummy-code");
+
+/**
+ * Signs in with a Temporary Access Pass. Every failure answers the same TAP_INVALID so the answer
+ * does not tell whether the account exists or why the pass was refused; the audit log does.
+ * @throws TAP_INVALID
+ */
+export async function signInWithTap(input: { email: string; code: string; ctx: AuditContext }): Promise<UserProfile> {
+  const now = new Date();
+  const db = getDb();
+  const user = await db.user.findUnique({
+    where: { email: normaliseEmail(input.email) },
+    select: {
+      id: true,
+      email: true,
+      displayName: true,
+      role: true,
+      temporaryAccessPass: { select: { id: true, codeHash: true, expiresAt: true, oneTime: true, usedAt: true } },
+    },
+  });
+  const tap = user?.temporaryAccessPass ?? null;
+  const matches = tapHashesMatch(tap?.codeHash ?? DUMMY_HASH, input.code);
+
+  let reason: string | null = null;
+  if (!user) reason = "unknown account";
+  else if (!tap) reason = "no pass issued";
+  else if (!matches) reason = "wrong code";
+  else if (tap.expiresAt <= now) reason = "expired";
+  else if (tap.oneTime && tap.usedAt) reason = "already used";
+
+  if (reason === null && user && tap) {
+    const signedIn = await db.$transaction(async (tx) => {
+      if (tap.oneTime) {
+        // Conditional update: of two sign-ins racing on a one-time pass, only one finds it unused.
+        const { count } = await tx.temporaryAccessPass.updateMany({
+          where: { id: tap.id, usedAt: null },
+          data: { usedAt: now },
+        });
+        if (count === 0) return false;
+      } else {
+        await tx.temporaryAccessPass.update({ where: { id: tap.id }, data: { usedAt: now } });
+      }
+      await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
+      await recordAudit(tx, input.ctx, {
+        type: "tap.signin",
+        outcome: "success",
+        actorId: user.id,
+        subjectUserId: user.id,
+        details: { oneTime: tap.oneTime },
+      });
+      return true;
+    });
+    if (signedIn) return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
+    reason = "already used";
+  }
+
+  await recordAudit(null, input.ctx, {
+    type: "tap.signin",
+    outcome: "failure",
+    subjectUserId: user?.id ?? null,
+    details: { reason: reason ?? "unknown" },
+  });
+  throw new AppError("TAP_INVALID", "That Temporary Access Pass isn't valid. Check it, or ask your administrator for a new one.", {
+    cause: reason,
+  });
+}

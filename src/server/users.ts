@@ -1,0 +1,38 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Role } from "@/generated/prisma/enums";
+import { getDb } from "./db";
+
+export interface UserProfile {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+}
+
+const profileSelect = { id: true, email: true, displayName: true, role: true } as const;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function getUserByEmail(email: string): Promise<UserProfile | null> {
+  return getDb().user.findUnique({ where: { email: normaliseEmail(email) }, select: profileSelect });
+}
+
+export async function getUser(userId: string): Promise<UserProfile | null> {
+  return getDb().user.findUnique({ where: { id: userId }, select: profileSelect });
+}
+
+/** Creates a user with a random WebAuthn user handle (never derived from the email). */
+export async function createUser(input: { email: string; displayName: string; role?: Role }): Promise<UserProfile> {
+  return getDb().user.create({
+    data: {
+      email: normaliseEmail(input.email),
+      displayName: input.displayName.trim(),
+      role: input.role ?? "user",
+      webauthnUserId: randomBytes(32).toString("base64url"),
+    },
+    select: profileSelect,
+  });
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import type { AuthenticatorType } from "@/contracts/webauthn";
+import { getConfig } from "../config";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import type { SignedInUser } from "../session";
+import { createChallenge } from "./challenges";
+import { requireFreshMultifactor } from "./require-fresh";
+
+export interface RegistrationOptionsInput {
+  user: SignedInUser | null;
+  /** This browser session's binding id; the challenge is only valid for it. */
+  binding: string;
+  authenticatorType?: AuthenticatorType;
+}
+
+/**
+ * Options for navigator.credentials.create(): a discoverable credential, the configured user
+ * verification and attestation, and the user's existing credentials excluded.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND
+ */
+export async function createRegistrationOptions(
+  input: RegistrationOptionsInput,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const signedIn = requireFreshMultifactor(input.user);
+  const config = getConfig();
+  const user = await getDb().user.findUnique({
+    where: { id: signedIn.userId },
+    select: {
+      id: true,
+      email: true,
+      displayName: true,
+      webauthnUserId: true,
+      passkeys: { select: { credentialId: true, transports: true } },
+    },
+  });
+  if (!user) throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
+
+  const options = await generateRegistrationOptions({
+    rpName: config.rpName,
+    rpID: config.rpId,
+    userName: user.email,
+    userDisplayName: user.displayName,
+    userID: Buffer.from(user.webauthnUserId, "base64url"),
+    attestationType: config.attestation,
+    timeout: 120_000,
+    excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
+    // A fresh object on every call: the library mutates its shared default selection object.
+    authenticatorSelection: {
+      residentKey: "required",
+      requireResidentKey: true,
+      userVerification: config.userVerification,
+    },
+    preferredAuthenticatorType: input.authenticatorType,
+  });
+
+  await createChallenge({
+    value: options.challenge,
+    purpose: "registration",
+    binding: input.binding,
+    userId: user.id,
+  });
+  return options;
+}

@@ -1,0 +1,130 @@
+import "server-only";
+import { verifyAuthenticationResponse, type VerifiedAuthenticationResponse } from "@simplewebauthn/server";
+import type { AuthenticationVerifyBody } from "@/contracts/webauthn";
+import { recordAudit, type AuditContext } from "../audit";
+import { getConfig } from "../config";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import type { UserProfile } from "../users";
+import { consumeChallenge, readClientChallenge } from "./challenges";
+
+export interface VerifyAuthenticationInput extends AuthenticationVerifyBody {
+  binding: string | undefined;
+  ctx: AuditContext;
+}
+
+const FAILED_MESSAGE = "We couldn't sign you in with that passkey. Please try again.";
+
+/**
+ * Verifies a passkey sign-in and records its use (counter, backup state, last used) with the
+ * audit event in one transaction.
+ * @throws CHALLENGE_INVALID, CHALLENGE_EXPIRED, AUTHENTICATION_FAILED, COUNTER_REGRESSION
+ */
+export async function verifyAuthentication(input: VerifyAuthenticationInput): Promise<UserProfile> {
+  const { response, ctx } = input;
+  const config = getConfig();
+  const credentialId = response.id;
+  const fail = async (
+    code: "AUTHENTICATION_FAILED" | "COUNTER_REGRESSION" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED",
+    reason: string,
+    subjectUserId: string | null = null,
+    message = FAILED_MESSAGE,
+  ) => {
+    await recordAudit(null, ctx, {
+      type: code === "COUNTER_REGRESSION" ? "passkey.counter_regression" : "passkey.authentication",
+      outcome: "failure",
+      subjectUserId,
+      details: { reason, credentialId: credentialId.slice(0, 200) },
+    });
+    return new AppError(code, message, { cause: reason });
+  };
+
+  let challenge;
+  try {
+    challenge = await consumeChallenge(readClientChallenge(response.response.clientDataJSON), "authentication", input.binding);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "CHALLENGE_INVALID" || error.code === "CHALLENGE_EXPIRED")) {
+      throw await fail(error.code, error.code, null, error.message);
+    }
+    throw error;
+  }
+
+  const passkey = await getDb().passkey.findUnique({
+    where: { credentialId },
+    select: {
+      id: true,
+      userId: true,
+      publicKey: true,
+      counter: true,
+      transports: true,
+      user: { select: { id: true, email: true, displayName: true, role: true, webauthnUserId: true } },
+    },
+  });
+  if (!passkey) throw await fail("AUTHENTICATION_FAILED", "unknown credential");
+  const owner = passkey.user;
+  // Username-first: the credential must belong to the account that asked.
+  if (challenge.userId && challenge.userId !== owner.id) {
+    throw await fail("AUTHENTICATION_FAILED", "credential of another user", challenge.userId);
+  }
+  // The user handle the authenticator returns must be the owner's (WebAuthn §7.2 step 6).
+  const userHandle = response.response.userHandle;
+  if (userHandle && userHandle !== owner.webauthnUserId) {
+    throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
+  }
+
+  const storedCounter = Number(passkey.counter);
+  let verification: VerifiedAuthenticationResponse;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge.value,
+      expectedOrigin: config.origins,
+      expectedRPID: config.rpId,
+      credential: {
+        id: credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: storedCounter,
+        transports: passkey.transports as AuthenticatorTransport[],
+      },
+      requireUserVerification: config.userVerification === "required",
+    });
+  } catch (error) {
+    const reported = readSignCount(response.response.authenticatorData);
+    // A counter that does not move forward may mean a cloned authenticator (WebAuthn §6.1.1).
+    if (reported !== null && (reported > 0 || storedCounter > 0) && reported <= storedCounter) {
+      throw await fail("COUNTER_REGRESSION", `counter ${reported} after ${storedCounter}`, owner.id,
+        "This passkey reported an unexpected state and was refused. Use another sign-in method and contact your administrator.");
+    }
+    throw await fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
+  }
+  if (!verification.verified) throw await fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
+
+  const info = verification.authenticationInfo;
+  const now = new Date();
+  await getDb().$transaction(async (tx) => {
+    await tx.passkey.update({
+      where: { id: passkey.id },
+      data: {
+        counter: BigInt(info.newCounter),
+        backedUp: info.credentialBackedUp,
+        lastUsedAt: now,
+        lastUsedUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      },
+    });
+    await tx.user.update({ where: { id: owner.id }, data: { lastSignInAt: now } });
+    await recordAudit(tx, ctx, {
+      type: "passkey.authentication",
+      outcome: "success",
+      actorId: owner.id,
+      subjectUserId: owner.id,
+      details: { passkeyId: passkey.id, userVerified: info.userVerified },
+    });
+  });
+  return { id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role };
+}
+
+/** The signature counter from authenticatorData (bytes 33-36, big-endian), or null if unreadable. */
+function readSignCount(authenticatorData: string): number | null {
+  const bytes = Buffer.from(authenticatorData, "base64url");
+  return bytes.length >= 37 ? bytes.readUInt32BE(33) : null;
+}

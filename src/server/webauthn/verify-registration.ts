@@ -1,0 +1,117 @@
+import "server-only";
+import { verifyRegistrationResponse, type VerifiedRegistrationResponse } from "@simplewebauthn/server";
+import type { PasskeySummary } from "@/contracts/passkeys";
+import type { RegistrationVerifyBody } from "@/contracts/webauthn";
+import { Prisma } from "@/generated/prisma/client";
+import { recordAudit, type AuditContext } from "../audit";
+import { getConfig } from "../config";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
+import type { SignedInUser } from "../session";
+import { consumeChallenge, readClientChallenge } from "./challenges";
+import { getProviderName } from "./provider-names";
+import { requireFreshMultifactor } from "./require-fresh";
+
+export interface VerifyRegistrationInput extends RegistrationVerifyBody {
+  user: SignedInUser | null;
+  binding: string | undefined;
+  ctx: AuditContext;
+}
+
+/**
+ * Verifies the browser's registration response and stores the new passkey. The challenge is
+ * consumed first, so a response can be tried once; a failure stores nothing.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, CHALLENGE_INVALID, CHALLENGE_EXPIRED,
+ *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED
+ */
+export async function verifyRegistration(input: VerifyRegistrationInput): Promise<PasskeySummary> {
+  const { ctx, response } = input;
+  const user = requireFreshMultifactor(input.user);
+  const config = getConfig();
+  const fail = async (code: "REGISTRATION_FAILED" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "CREDENTIAL_ALREADY_REGISTERED", message: string, reason: string) => {
+    await recordAudit(null, ctx, {
+      type: "passkey.registration",
+      outcome: "failure",
+      actorId: user.userId,
+      subjectUserId: user.userId,
+      details: { reason, credentialId: response.id.slice(0, 200) },
+    });
+    return new AppError(code, message, { cause: reason });
+  };
+
+  let challenge;
+  try {
+    challenge = await consumeChallenge(readClientChallenge(response.response.clientDataJSON), "registration", input.binding);
+  } catch (error) {
+    if (error instanceof AppError && error.code !== "INVALID_REQUEST") {
+      throw await fail(error.code as "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED", error.message, error.code);
+    }
+    throw error;
+  }
+  if (challenge.userId !== user.userId) {
+    throw await fail("CHALLENGE_INVALID", "This request is no longer valid. Please start again.", "challenge of another user");
+  }
+
+  let verification: VerifiedRegistrationResponse;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge.value,
+      expectedOrigin: config.origins,
+      expectedRPID: config.rpId,
+      requireUserPresence: true,
+      requireUserVerification: config.userVerification === "required",
+    });
+  } catch (error) {
+    throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", errorText(error));
+  }
+  if (!verification.verified) {
+    throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", "not verified");
+  }
+
+  const info = verification.registrationInfo;
+  const providerName = getProviderName(info.aaguid);
+  const name = input.name ?? providerName ?? "Passkey";
+  try {
+    return await getDb().$transaction(async (tx) => {
+      const row = await tx.passkey.create({
+        data: {
+          credentialId: info.credential.id,
+          userId: user.userId,
+          publicKey: Buffer.from(info.credential.publicKey),
+          counter: BigInt(info.credential.counter),
+          transports: info.credential.transports ?? [],
+          aaguid: info.aaguid,
+          name,
+          deviceType: info.credentialDeviceType,
+          backedUp: info.credentialBackedUp,
+          attestationFormat: info.fmt,
+          // Self and `none` attestation prove nothing about the maker; only a chain to a trusted
+          // root would (the policy's enforced attestation, with a metadata blob, decides that).
+          attestationVerified: false,
+          userVerified: info.userVerified,
+          createdUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
+        },
+        select: passkeySummarySelect,
+      });
+      await recordAudit(tx, ctx, {
+        type: "passkey.registration",
+        outcome: "success",
+        actorId: user.userId,
+        subjectUserId: user.userId,
+        details: { passkeyId: row.id, aaguid: info.aaguid, fmt: info.fmt, deviceType: info.credentialDeviceType },
+      });
+      return toPasskeySummary(row);
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw await fail("CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.", "duplicate credential id");
+    }
+    throw error;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 300) : "verification error";
+}

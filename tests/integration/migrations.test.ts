@@ -1,0 +1,131 @@
+// The migrations in prisma/migrations must build exactly the database schema.prisma describes, and
+// applying them must be repeatable. Self-contained: it makes (and drops) its own two databases on
+// the server of TEST_DATABASE_URL / DATABASE_URL, whatever the shared integration setup does.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_DIR, migrate, readMigrationsList, SCHEMA_PATH } from "../../scripts/db/migrate";
+import { readLastMigratedDatamodel } from "../../scripts/db/migration-new";
+import { diffDatamodels, NO_FILTER, openSchemaEngine } from "../../scripts/db/schema-engine";
+
+const serverUrl =
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const suffix = randomBytes(4).toString("hex");
+const fromMigrations = `migrations_test_${suffix}_migrated`;
+const fromSchema = `migrations_test_${suffix}_pushed`;
+const quiet = { log: () => {} };
+
+function urlOf(database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withClient<T>(connectionString: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrationNames(): Promise<string[]> {
+  return (await readMigrationsList(MIGRATIONS_DIR)).migrationDirectories.map((dir) => dir.path);
+}
+
+/** The schema as pg_dump prints it, minus what differs between any two dumps (comments, SETs). */
+async function dumpSchema(database: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.env.PG_DUMP ?? "pg_dump", [
+    "--schema-only",
+    "--no-owner",
+    "--no-privileges",
+    "--exclude-table=public._prisma_migrations",
+    `--dbname=${urlOf(database)}`,
+  ]);
+  return stdout
+    .split("\n")
+    .filter((line) => !/^(--|SET |SELECT pg_catalog\.set_config|\\(un)?restrict )/.test(line))
+    .join("\n")
+    .replace(/\n{2,}/g, "\n\n")
+    .trim();
+}
+
+beforeAll(async () => {
+  await withClient(serverUrl, async (client) => {
+    await client.query(`CREATE DATABASE "${fromMigrations}"`);
+    await client.query(`CREATE DATABASE "${fromSchema}"`);
+  });
+});
+
+afterAll(async () => {
+  await withClient(serverUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${fromMigrations}" WITH (FORCE)`);
+    await client.query(`DROP DATABASE IF EXISTS "${fromSchema}" WITH (FORCE)`);
+  });
+});
+
+describe("migrations", () => {
+  it("has a migration for every change to schema.prisma", async () => {
+    const last = await readLastMigratedDatamodel();
+    expect(last, "prisma/migrations has no migration yet").not.toBeNull();
+    const current = { path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, "utf8") };
+    const diff = await diffDatamodels(last!.datamodel, current);
+    expect(diff.isEmpty, `schema.prisma changed since ${last!.dirName}; run npm run db:migration:new <name>:\n${diff.sql}`).toBe(true);
+  });
+
+  it("builds the same schema from the migrations as schema.prisma describes", async () => {
+    const { applied } = await migrate(urlOf(fromMigrations), quiet);
+    expect(applied).toEqual(await migrationNames());
+
+    const schema = { path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, "utf8") };
+    const { sql } = await diffDatamodels(null, schema);
+    // One simple query: PostgreSQL splits the script itself.
+    await withClient(urlOf(fromSchema), (client) => client.query(sql));
+
+    const [migrated, described] = await Promise.all([dumpSchema(fromMigrations), dumpSchema(fromSchema)]);
+    expect(migrated).toContain('CREATE TABLE public."User"');
+    expect(migrated).toEqual(described);
+  });
+
+  it("applies nothing when run again and records each migration once", async () => {
+    await migrate(urlOf(fromMigrations), quiet);
+    const lines: string[] = [];
+    const { applied } = await migrate(urlOf(fromMigrations), { log: (line) => lines.push(line) });
+    expect(applied).toEqual([]);
+    expect(lines).toEqual(["Database is up to date"]);
+
+    const { rows } = await withClient(urlOf(fromMigrations), (client) =>
+      client.query<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+        `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
+           FROM _prisma_migrations ORDER BY migration_name`,
+      ),
+    );
+    expect(rows).toEqual(
+      (await migrationNames()).map((name) => ({ migration_name: name, finished: true, rolled_back: false })),
+    );
+
+    // Prisma's own bookkeeping agrees: no edited, failed or unapplied migration.
+    const migrationsList = await readMigrationsList(MIGRATIONS_DIR);
+    const handle = await openSchemaEngine(urlOf(fromMigrations), {
+      path: SCHEMA_PATH,
+      content: await readFile(SCHEMA_PATH, "utf8"),
+    });
+    try {
+      const diagnosis = await handle.run((engine) =>
+        engine.diagnoseMigrationHistory({
+          migrationsList,
+          optInToShadowDatabase: false,
+          filters: NO_FILTER,
+        }),
+      );
+      expect(diagnosis).toMatchObject({ history: null, failedMigrationNames: [], editedMigrationNames: [] });
+    } finally {
+      await handle.close();
+    }
+  });
+});
