@@ -1,0 +1,28 @@
+import { afterAll, beforeEach, inject } from "vitest";
+import { resetConfigForTests } from "@/server/config";
+import { disconnectDb } from "@/server/db";
+
+export const TEST_ORIGIN = "http://localhost:3000";
+export const TEST_RP_ID = "localhost";
+
+const baseEnv = {
+  DATABASE_URL: inject("databaseUrl"),
+  DATABASE_POOL_MAX: "5",
+  SESSION_SECRET: "integration-tests-secret-0123456789abcdef",
+  RP_ID: TEST_RP_ID,
+  ORIGINS: TEST_ORIGIN,
+  WEBAUTHN_USER_VERIFICATION: "preferred",
+  WEBAUTHN_ATTESTATION: "direct",
+};
+
+Object.assign(process.env, baseEnv);
+
+// Tests may change the configuration; every test starts from the same one.
+beforeEach(() => {
+  Object.assign(process.env, baseEnv);
+  resetConfigForTests();
+});
+
+afterAll(async () => {
+  await disconnectDb();
+});
