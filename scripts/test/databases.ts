@@ -25,8 +25,10 @@ async function admin<T>(serverUrl: string, use: (client: pg.Client) => Promise<T
 }
 
 /** Creates (replacing any of the same name) and migrates a database; returns its URL. */
-export async function createTestDatabase(prefix: string, fixedName?: string): Promise<{ name: string; url: string }> {
-  const serverUrl = testServerUrl();
+export async function createTestDatabase(
+  prefix: string,
+  { name: fixedName, serverUrl = testServerUrl() }: { name?: string; serverUrl?: string } = {},
+): Promise<{ name: string; url: string }> {
   const name = fixedName ?? `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Bad database name ${name}`);
   await admin(serverUrl, async (client) => {

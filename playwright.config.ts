@@ -1,0 +1,65 @@
+import { defineConfig, devices } from "@playwright/test";
+import { E2E } from "./tests/fixtures/e2e-env";
+
+// The browser tests and the server they drive share one configuration (and so one session secret
+// and one database); the test workers reach the database directly to make users and check rows.
+Object.assign(process.env, {
+  DATABASE_URL: E2E.databaseUrl,
+  SESSION_SECRET: E2E.sessionSecret,
+  RP_ID: "localhost",
+  ORIGINS: E2E.baseURL,
+  PORT: String(E2E.port),
+  DATABASE_POOL_MAX: "5",
+  NEXT_TELEMETRY_DISABLED: "1",
+});
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]] : "list",
+  use: {
+    baseURL: E2E.baseURL,
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    {
+      name: "pixel-7",
+      testIgnore: /\.api\.spec\.ts$/,
+      use: { ...devices["Pixel 7"], launchOptions: chromium },
+    },
+    {
+      // Debian has no WebKit build for Playwright: the iPhone profile (viewport, touch, user agent)
+      // runs on Chromium.
+      name: "iphone-14",
+      testIgnore: /\.api\.spec\.ts$/,
+      use: { ...devices["iPhone 14"], browserName: "chromium", launchOptions: chromium },
+    },
+  ],
+  webServer: {
+    command: "node_modules/.bin/tsx --conditions=react-server scripts/test/e2e-server.ts",
+    url: `${E2E.baseURL}/signin`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

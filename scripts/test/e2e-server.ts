@@ -1,0 +1,16 @@
+// The server the browser tests run against: a fresh, migrated database on the test PostgreSQL
+// server, then the production build through `npm start`'s own path (build if stale, next start).
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { E2E } from "../../tests/fixtures/e2e-env";
+import { ROOT } from "../lib/paths";
+import { createTestDatabase } from "./databases";
+
+const db = await createTestDatabase("si_e2e", { name: E2E.databaseName, serverUrl: E2E.serverUrl });
+const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/start.ts"], {
+  cwd: ROOT,
+  env: { ...process.env, DATABASE_URL: db.url },
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
