@@ -5,7 +5,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Node built-ins and the database driver stay outside the server bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
-  typescript: { tsconfigPath: "tsconfig.json" },
+  // The build checks the app; `npm run typecheck` checks everything, tests and scripts included.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
 };
 
 export default nextConfig;

@@ -4,31 +4,17 @@ import { getIronSession, type IronSession, type SessionOptions } from "iron-sess
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
+import { SESSION_COOKIE, SESSION_TTL_SECONDS, type AuthMethod, type SessionData } from "./session-data";
 
-export type AuthMethod = "tap" | "passkey";
-
-/** What the encrypted session cookie holds. */
-export interface SessionData {
-  /** Random id of this browser session; WebAuthn challenges are bound to it. */
-  binding?: string;
-  userId?: string;
-  /** The methods used at the last authentication. */
-  methods?: AuthMethod[];
-  /** Whether that authentication counts as multifactor. */
-  mfa?: boolean;
-  /** When the user last authenticated (ms since epoch). */
-  authTime?: number;
-}
-
-export const SESSION_COOKIE = "si_session";
+export type { AuthMethod, SessionData };
+export { SESSION_COOKIE, SESSION_TTL_SECONDS };
 
 export function sessionOptions(): SessionOptions {
   const config = getConfig();
   return {
     cookieName: SESSION_COOKIE,
     password: config.sessionSecret,
-    // The cookie expires with the browser session; authTime governs freshness.
-    ttl: 60 * 60 * 12,
+    ttl: SESSION_TTL_SECONDS,
     cookieOptions: { httpOnly: true, sameSite: "lax", secure: config.secureCookies, path: "/" },
   };
 }

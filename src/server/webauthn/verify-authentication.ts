@@ -1,6 +1,9 @@
 import "server-only";
-import { verifyAuthenticationResponse, type VerifiedAuthenticationResponse } from "@simplewebauthn/server";
-import type { AuthenticationVerifyBody } from "@/contracts/webauthn";
+import {
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type VerifiedAuthenticationResponse,
+} from "@simplewebauthn/server";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
@@ -8,7 +11,8 @@ import { AppError } from "../errors";
 import type { UserProfile } from "../users";
 import { consumeChallenge, readClientChallenge } from "./challenges";
 
-export interface VerifyAuthenticationInput extends AuthenticationVerifyBody {
+export interface VerifyAuthenticationInput {
+  response: AuthenticationResponseJSON;
   binding: string | undefined;
   ctx: AuditContext;
 }

@@ -1,7 +1,10 @@
 import "server-only";
-import { verifyRegistrationResponse, type VerifiedRegistrationResponse } from "@simplewebauthn/server";
+import {
+  verifyRegistrationResponse,
+  type RegistrationResponseJSON,
+  type VerifiedRegistrationResponse,
+} from "@simplewebauthn/server";
 import type { PasskeySummary } from "@/contracts/passkeys";
-import type { RegistrationVerifyBody } from "@/contracts/webauthn";
 import { Prisma } from "@/generated/prisma/client";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
@@ -13,7 +16,9 @@ import { consumeChallenge, readClientChallenge } from "./challenges";
 import { getProviderName } from "./provider-names";
 import { requireFreshMultifactor } from "./require-fresh";
 
-export interface VerifyRegistrationInput extends RegistrationVerifyBody {
+export interface VerifyRegistrationInput {
+  response: RegistrationResponseJSON;
+  name?: string;
   user: SignedInUser | null;
   binding: string | undefined;
   ctx: AuditContext;
