@@ -11,6 +11,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import type { AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
+import { useHydrated } from "./use-hydrated";
 import { describeWebAuthnError } from "./webauthn-errors";
 
 type Step =
@@ -35,6 +36,7 @@ interface Props {
 /** Add sign-in method > Passkey > where to save it > the browser prompt > Name your passkey > Done. */
 export function AddMethodDialog({ email, hasPasskeys }: Props) {
   const router = useRouter();
+  const hydrated = useHydrated();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
   const [step, setStep] = useState<Step>({ name: "choose" });
@@ -155,7 +157,7 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
 
   return (
     <>
-      <button ref={openerRef} type="button" className="add-method" onClick={open}>
+      <button ref={openerRef} type="button" className="add-method" onClick={open} disabled={!hydrated}>
         <span aria-hidden="true">+</span> Add sign-in method
       </button>
       <dialog ref={dialogRef} aria-labelledby={titleId} onClose={() => openerRef.current?.focus()}>

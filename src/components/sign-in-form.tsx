@@ -8,6 +8,7 @@ import {
 } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState } from "react";
 import { ApiError, callApi } from "./api";
+import { useHydrated } from "./use-hydrated";
 import { describeWebAuthnError } from "./webauthn-errors";
 
 type Mode = "passkey" | "tap";
@@ -25,6 +26,7 @@ async function passkeySignIn(email: string | undefined, autofill = false): Promi
 }
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
+  const hydrated = useHydrated();
   const [mode, setMode] = useState<Mode>("passkey");
   const [email, setEmail] = useState("");
   const [code, setCode] = useState("");
@@ -55,8 +57,9 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
         await passkeySignIn(undefined, true);
         if (!cancelled) done();
       } catch (e) {
-        // Aborted by another ceremony, or no passkey picked: nothing to tell the user.
-        if (e instanceof ApiError && e.code !== "CHALLENGE_INVALID" && !cancelled) setError(e.message);
+        // Aborted by another ceremony, no passkey picked, or the background request failed:
+        // autofill is an extra, so only a refused passkey is worth telling the user about.
+        if (e instanceof ApiError && e.status === 401 && !cancelled) setError(e.message);
       }
     })();
     return () => {
@@ -119,6 +122,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
         <label htmlFor={emailId}>Email</label>
         <input
           id={emailId}
+          disabled={!hydrated}
           name="email"
           type="email"
           inputMode="email"
@@ -135,6 +139,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
             <label htmlFor={codeId}>Temporary Access Pass</label>
             <input
               id={codeId}
+              disabled={!hydrated}
               ref={codeRef}
               name="code"
               type="text"
@@ -165,7 +170,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
           <button
             type="button"
             className="secondary"
-            disabled={busy}
+            disabled={busy || !hydrated}
             onClick={() => void run(() => passkeySignIn(undefined), true)}
           >
             <span aria-hidden="true" className="key-glyph" />
@@ -173,7 +178,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
           </button>
         )}
         {mode === "passkey" ? (
-          <button type="button" className="link" onClick={() => { setMode("tap"); setError(null); setNotice(null); }}>
+          <button type="button" className="link" disabled={!hydrated} onClick={() => { setMode("tap"); setError(null); setNotice(null); }}>
             Use a Temporary Access Pass
           </button>
         ) : (

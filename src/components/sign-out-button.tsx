@@ -2,14 +2,16 @@
 
 import { useState } from "react";
 import { callApi } from "./api";
+import { useHydrated } from "./use-hydrated";
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
       className="link"
-      disabled={busy}
+      disabled={busy || !hydrated}
       onClick={async () => {
         setBusy(true);
         try {

@@ -10,7 +10,9 @@ export function safeReturnTo(value: string | null | undefined, fallback = "/secu
   try {
     const url = new URL(value, "http://relative.invalid");
     if (url.origin !== "http://relative.invalid") return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
+    // Dot segments are resolved only now ("/.//evil" becomes "//evil"): check the result too.
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    return path.startsWith("//") || path.includes("\\") ? fallback : path;
   } catch {
     return fallback;
   }

@@ -12,9 +12,10 @@ const ConfigSchema = z
     /** Connections in the app's pool. The embedded server serialises sessions, so it gets 1. */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+    // A registrable domain, never an IP address (WebAuthn §5.1.4: the RP ID is a valid domain).
     RP_ID: z
       .string()
-      .regex(/^(localhost|([a-z0-9-]+\.)+[a-z0-9-]+)$/i, "must be a domain name such as example.com"),
+      .regex(/^(localhost|([a-z0-9-]+\.)+[a-z][a-z0-9-]*)$/, "must be a lower-case domain name such as example.com"),
     RP_NAME: z.string().trim().min(1).max(64).default("Security Info"),
     /** Comma-separated origins the browser may use, e.g. https://id.example.com */
     ORIGINS: z.string().optional(),

@@ -4,8 +4,6 @@ export type AuthMethod = "tap" | "passkey";
 
 /** What the encrypted session cookie holds. */
 export interface SessionData {
-  /** Random id of this browser session; WebAuthn challenges are bound to it. */
-  binding?: string;
   userId?: string;
   /** The methods used at the last authentication. */
   methods?: AuthMethod[];
@@ -16,5 +14,14 @@ export interface SessionData {
 }
 
 export const SESSION_COOKIE = "si_session";
+/**
+ * A separate cookie holds the browser's binding id (WebAuthn challenges are bound to it), so that
+ * asking for ceremony options never rewrites the sign-in cookie a parallel request just set.
+ */
+export const BINDING_COOKIE = "si_binding";
+
+export interface BindingData {
+  binding?: string;
+}
 /** The cookie expires with the browser session or after this; authTime governs freshness. */
 export const SESSION_TTL_SECONDS = 60 * 60 * 12;

@@ -4,15 +4,22 @@ import { getIronSession, type IronSession, type SessionOptions } from "iron-sess
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
-import { SESSION_COOKIE, SESSION_TTL_SECONDS, type AuthMethod, type SessionData } from "./session-data";
+import {
+  BINDING_COOKIE,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  type AuthMethod,
+  type BindingData,
+  type SessionData,
+} from "./session-data";
 
 export type { AuthMethod, SessionData };
 export { SESSION_COOKIE, SESSION_TTL_SECONDS };
 
-export function sessionOptions(): SessionOptions {
+export function sessionOptions(cookieName = SESSION_COOKIE): SessionOptions {
   const config = getConfig();
   return {
-    cookieName: SESSION_COOKIE,
+    cookieName,
     password: config.sessionSecret,
     ttl: SESSION_TTL_SECONDS,
     cookieOptions: { httpOnly: true, sameSite: "lax", secure: config.secureCookies, path: "/" },
@@ -28,13 +35,23 @@ export function newBinding(): string {
   return randomBytes(16).toString("base64url");
 }
 
-/** Returns this browser's binding id, creating (and saving) one if the session has none. */
-export async function ensureBinding(session: IronSession<SessionData>): Promise<string> {
-  if (!session.binding) {
-    session.binding = newBinding();
-    await session.save();
+async function getBindingCookie(): Promise<IronSession<BindingData>> {
+  return getIronSession<BindingData>(await cookies(), sessionOptions(BINDING_COOKIE));
+}
+
+/** This browser's binding id, or undefined if it never asked for a ceremony. */
+export async function getBinding(): Promise<string | undefined> {
+  return (await getBindingCookie()).binding;
+}
+
+/** Returns this browser's binding id, creating (and saving) one if it has none. */
+export async function ensureBinding(): Promise<string> {
+  const cookie = await getBindingCookie();
+  if (!cookie.binding) {
+    cookie.binding = newBinding();
+    await cookie.save();
   }
-  return session.binding;
+  return cookie.binding;
 }
 
 export interface SignedInUser {
@@ -44,13 +61,12 @@ export interface SignedInUser {
   authTime: number;
 }
 
-/** Replaces the session with a fresh sign-in (new binding too, so nothing carries across). */
+/** Replaces the session with a fresh sign-in. */
 export async function startSignedInSession(
   session: IronSession<SessionData>,
   user: { userId: string; methods: AuthMethod[]; mfa: boolean },
   now = Date.now(),
 ): Promise<void> {
-  session.binding = newBinding();
   session.userId = user.userId;
   session.methods = user.methods;
   session.mfa = user.mfa;

@@ -41,12 +41,17 @@ export async function signInWithTap(input: { email: string; code: string; ctx: A
       if (tap.oneTime) {
         // Conditional update: of two sign-ins racing on a one-time pass, only one finds it unused.
         const { count } = await tx.temporaryAccessPass.updateMany({
-          where: { id: tap.id, usedAt: null },
+          // The same hash and expiry too: a pass reissued meanwhile must not honour the old code.
+          where: { id: tap.id, usedAt: null, codeHash: tap.codeHash, expiresAt: { gt: now } },
           data: { usedAt: now },
         });
         if (count === 0) return false;
       } else {
-        await tx.temporaryAccessPass.update({ where: { id: tap.id }, data: { usedAt: now } });
+        const { count } = await tx.temporaryAccessPass.updateMany({
+          where: { id: tap.id, codeHash: tap.codeHash, expiresAt: { gt: now } },
+          data: { usedAt: now },
+        });
+        if (count === 0) return false;
       }
       await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
       await recordAudit(tx, input.ctx, {
@@ -59,7 +64,7 @@ export async function signInWithTap(input: { email: string; code: string; ctx: A
       return true;
     });
     if (signedIn) return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
-    reason = "already used";
+    reason = "used or replaced meanwhile";
   }
 
   await recordAudit(null, input.ctx, {

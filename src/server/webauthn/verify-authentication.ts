@@ -18,6 +18,8 @@ export interface VerifyAuthenticationInput {
 }
 
 const FAILED_MESSAGE = "We couldn't sign you in with that passkey. Please try again.";
+const COUNTER_MESSAGE =
+  "This passkey reported an unexpected state and was refused. Use another sign-in method and contact your administrator.";
 
 /**
  * Verifies a passkey sign-in and records its use (counter, backup state, last used) with the
@@ -71,8 +73,9 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw await fail("AUTHENTICATION_FAILED", "credential of another user", challenge.userId);
   }
   // The user handle the authenticator returns must be the owner's (WebAuthn §7.2 step 6).
+  // Usernameless sign-in identifies the user only by it, so there it must be present.
   const userHandle = response.response.userHandle;
-  if (userHandle && userHandle !== owner.webauthnUserId) {
+  if ((!userHandle && !challenge.userId) || (userHandle && userHandle !== owner.webauthnUserId)) {
     throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
@@ -84,30 +87,33 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       expectedChallenge: challenge.value,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
+      // The library compares counters before it checks the signature; we compare only once the
+      // signature holds, so a forged response cannot raise a false cloned-authenticator alarm.
       credential: {
         id: credentialId,
         publicKey: new Uint8Array(passkey.publicKey),
-        counter: storedCounter,
+        counter: 0,
         transports: passkey.transports as AuthenticatorTransport[],
       },
       requireUserVerification: config.userVerification === "required",
     });
   } catch (error) {
-    const reported = readSignCount(response.response.authenticatorData);
-    // A counter that does not move forward may mean a cloned authenticator (WebAuthn §6.1.1).
-    if (reported !== null && (reported > 0 || storedCounter > 0) && reported <= storedCounter) {
-      throw await fail("COUNTER_REGRESSION", `counter ${reported} after ${storedCounter}`, owner.id,
-        "This passkey reported an unexpected state and was refused. Use another sign-in method and contact your administrator.");
-    }
     throw await fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
   }
   if (!verification.verified) throw await fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
 
   const info = verification.authenticationInfo;
+  // A counter that does not move forward may mean a cloned authenticator (WebAuthn §6.1.1);
+  // authenticators that do not count report 0 every time.
+  if ((info.newCounter > 0 || storedCounter > 0) && info.newCounter <= storedCounter) {
+    throw await fail("COUNTER_REGRESSION", `counter ${info.newCounter} after ${storedCounter}`, owner.id, COUNTER_MESSAGE);
+  }
   const now = new Date();
   await getDb().$transaction(async (tx) => {
-    await tx.passkey.update({
-      where: { id: passkey.id },
+    // Conditional on the counter we compared against: of two assertions racing with the same
+    // counter, only one may land.
+    const { count } = await tx.passkey.updateMany({
+      where: { id: passkey.id, counter: passkey.counter },
       data: {
         counter: BigInt(info.newCounter),
         backedUp: info.credentialBackedUp,
@@ -115,6 +121,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
         lastUsedUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
       },
     });
+    if (count === 0) throw new AppError("COUNTER_REGRESSION", COUNTER_MESSAGE, { cause: "concurrent use" });
     await tx.user.update({ where: { id: owner.id }, data: { lastSignInAt: now } });
     await recordAudit(tx, ctx, {
       type: "passkey.authentication",
@@ -123,12 +130,11 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       subjectUserId: owner.id,
       details: { passkeyId: passkey.id, userVerified: info.userVerified },
     });
+  }).catch(async (error) => {
+    if (error instanceof AppError && error.code === "COUNTER_REGRESSION") {
+      throw await fail("COUNTER_REGRESSION", "counter raced by a concurrent sign-in", owner.id, COUNTER_MESSAGE);
+    }
+    throw error;
   });
   return { id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role };
-}
-
-/** The signature counter from authenticatorData (bytes 33-36, big-endian), or null if unreadable. */
-function readSignCount(authenticatorData: string): number | null {
-  const bytes = Buffer.from(authenticatorData, "base64url");
-  return bytes.length >= 37 ? bytes.readUInt32BE(33) : null;
 }

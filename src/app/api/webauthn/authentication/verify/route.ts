@@ -1,13 +1,12 @@
 import { AuthenticationVerifyBody } from "@/contracts/webauthn";
 import { auditContext, readJson, withErrors } from "@/server/http/route";
-import { getSession, startSignedInSession } from "@/server/session";
+import { getBinding, getSession, startSignedInSession } from "@/server/session";
 import { verifyAuthentication } from "@/server/webauthn/verify-authentication";
 
 export const POST = withErrors(async (req) => {
   const body = await readJson(req, AuthenticationVerifyBody);
-  const session = await getSession();
-  const user = await verifyAuthentication({ ...body, binding: session.binding, ctx: auditContext(req) });
+  const user = await verifyAuthentication({ ...body, binding: await getBinding(), ctx: auditContext(req) });
   // A passkey is possession plus (with user verification) inherence: phishing-resistant multifactor.
-  await startSignedInSession(session, { userId: user.id, methods: ["passkey"], mfa: true });
+  await startSignedInSession(await getSession(), { userId: user.id, methods: ["passkey"], mfa: true });
   return Response.json({ user: { id: user.id, email: user.email, displayName: user.displayName } });
 });

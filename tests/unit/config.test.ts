@@ -1,0 +1,164 @@
+// parseConfig: defaults, and a ConfigError naming the variable for each bad setting.
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "@/server/config";
+
+const base = {
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/security_info",
+  SESSION_SECRET: "s".repeat(32),
+};
+
+/** parseConfig must throw a ConfigError for `variable` whose message names it. */
+function expectConfigError(env: Record<string, string | undefined>, variable: string): ConfigError {
+  let thrown: unknown;
+  try {
+    parseConfig(env);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  const error = thrown as ConfigError;
+  expect(error.variable).toBe(variable);
+  expect(error.message).toContain(variable);
+  expect(error.name).toBe("ConfigError");
+  return error;
+}
+
+describe("parseConfig defaults", () => {
+  it("runs on localhost with the documented defaults", () => {
+    const config = parseConfig(base);
+    expect(config).toMatchObject({
+      rpId: "localhost",
+      rpName: "Security Info",
+      origins: ["http://localhost:3000"],
+      port: 3000,
+      tapLifetimeMinutes: 60,
+      freshnessMs: 10 * 60_000,
+      attestation: "direct",
+      userVerification: "preferred",
+      secureCookies: false,
+      databasePoolMax: 10,
+      databaseUrl: base.DATABASE_URL,
+      sessionSecret: base.SESSION_SECRET,
+    });
+  });
+
+  it("derives the default origin from PORT", () => {
+    expect(parseConfig({ ...base, PORT: "4000" }).origins).toEqual(["http://localhost:4000"]);
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = parseConfig({ ...base, RP_ID: "", ORIGINS: "", TAP_LIFETIME_MINUTES: "", FRESHNESS_MINUTES: "" });
+    expect(config).toMatchObject({ rpId: "localhost", origins: ["http://localhost:3000"], tapLifetimeMinutes: 60, freshnessMs: 600_000 });
+  });
+
+  it("accepts a production setup with several https origins on the RP ID", () => {
+    const config = parseConfig({
+      ...base,
+      RP_ID: "example.com",
+      ORIGINS: "https://example.com, https://id.example.com/,https://login.id.example.com:8443",
+      TAP_LIFETIME_MINUTES: "480",
+      FRESHNESS_MINUTES: "5",
+      WEBAUTHN_USER_VERIFICATION: "required",
+      WEBAUTHN_ATTESTATION: "none",
+    });
+    expect(config).toMatchObject({
+      rpId: "example.com",
+      origins: ["https://example.com", "https://id.example.com", "https://login.id.example.com:8443"],
+      tapLifetimeMinutes: 480,
+      freshnessMs: 5 * 60_000,
+      userVerification: "required",
+      attestation: "none",
+    });
+  });
+
+  it.each(["10", "480"])("accepts TAP_LIFETIME_MINUTES=%s", (value) => {
+    expect(parseConfig({ ...base, TAP_LIFETIME_MINUTES: value }).tapLifetimeMinutes).toBe(Number(value));
+  });
+});
+
+describe("parseConfig secureCookies", () => {
+  it("is false on localhost", () => {
+    expect(parseConfig({ ...base, RP_ID: "localhost", ORIGINS: "http://localhost:3000" }).secureCookies).toBe(false);
+  });
+
+  it("is true for any other RP ID", () => {
+    expect(parseConfig({ ...base, RP_ID: "example.com", ORIGINS: "https://example.com" }).secureCookies).toBe(true);
+    expect(parseConfig({ ...base, RP_ID: "id.example.org", ORIGINS: "https://id.example.org" }).secureCookies).toBe(true);
+  });
+});
+
+describe("parseConfig refusals", () => {
+  it("refuses a missing DATABASE_URL", () => {
+    const error = expectConfigError({ SESSION_SECRET: base.SESSION_SECRET }, "DATABASE_URL");
+    expect(error.message).toMatch(/required/);
+  });
+
+  it("refuses an empty DATABASE_URL as missing", () => {
+    expectConfigError({ ...base, DATABASE_URL: "" }, "DATABASE_URL");
+  });
+
+  it("refuses a DATABASE_URL that is not PostgreSQL", () => {
+    expectConfigError({ ...base, DATABASE_URL: "mysql://root@localhost/db" }, "DATABASE_URL");
+  });
+
+  it("refuses a missing SESSION_SECRET", () => {
+    expectConfigError({ DATABASE_URL: base.DATABASE_URL }, "SESSION_SECRET");
+  });
+
+  it("refuses a SESSION_SECRET shorter than 32 characters", () => {
+    const error = expectConfigError({ ...base, SESSION_SECRET: "s".repeat(31) }, "SESSION_SECRET");
+    expect(error.message).toMatch(/32/);
+  });
+
+  it.each(["5", "9", "481", "500", "0", "-60", "sixty", "30.5"])("refuses TAP_LIFETIME_MINUTES=%s", (value) => {
+    expectConfigError({ ...base, TAP_LIFETIME_MINUTES: value }, "TAP_LIFETIME_MINUTES");
+  });
+
+  it.each(["0", "1441", "soon"])("refuses FRESHNESS_MINUTES=%s", (value) => {
+    expectConfigError({ ...base, FRESHNESS_MINUTES: value }, "FRESHNESS_MINUTES");
+  });
+
+  it.each([
+    ["another domain", "example.com", "https://example.org"],
+    ["a look-alike suffix", "example.com", "https://evilexample.com"],
+    ["a parent domain", "id.example.com", "https://example.com"],
+    ["one bad origin among good ones", "example.com", "https://example.com,https://evil.example"],
+    ["localhost for a public RP ID", "example.com", "http://localhost:3000"],
+  ])("refuses ORIGINS on %s", (_label, rpId, origins) => {
+    const error = expectConfigError({ ...base, RP_ID: rpId, ORIGINS: origins }, "ORIGINS");
+    expect(error.message).toContain(rpId);
+  });
+
+  it("refuses an http origin for a non-localhost RP ID", () => {
+    const error = expectConfigError({ ...base, RP_ID: "example.com", ORIGINS: "http://id.example.com" }, "ORIGINS");
+    expect(error.message).toMatch(/https/);
+  });
+
+  it("refuses ORIGINS that are not URLs", () => {
+    expectConfigError({ ...base, ORIGINS: "localhost:3000" }, "ORIGINS");
+    expectConfigError({ ...base, ORIGINS: "not a url" }, "ORIGINS");
+  });
+
+  it("refuses ORIGINS with no origin in it", () => {
+    expectConfigError({ ...base, ORIGINS: " , ," }, "ORIGINS");
+  });
+
+  it.each(["https://example.com", "example.com/", "exa mple.com", "example", "*.example.com", "example.com:443", "ex_ample.com"])(
+    "refuses RP_ID=%j",
+    (rpId) => {
+      expectConfigError({ ...base, RP_ID: rpId, ORIGINS: "https://example.com" }, "RP_ID");
+    },
+  );
+
+  it("refuses an unknown WEBAUTHN_USER_VERIFICATION", () => {
+    expectConfigError({ ...base, WEBAUTHN_USER_VERIFICATION: "discouraged" }, "WEBAUTHN_USER_VERIFICATION");
+  });
+
+  it("refuses an unknown WEBAUTHN_ATTESTATION", () => {
+    expectConfigError({ ...base, WEBAUTHN_ATTESTATION: "enterprise" }, "WEBAUTHN_ATTESTATION");
+  });
+
+  it("refuses a PORT out of range", () => {
+    expectConfigError({ ...base, PORT: "70000" }, "PORT");
+  });
+});
