@@ -1,4 +1,4 @@
-// Applies pending migrations: `npm run db:migrate` (DATABASE_URL from the environment).
+// Applies pending migrations: `npm run db:migrate` (DATABASE_URL, or the embedded database).
 //
 // Does what `prisma migrate deploy` does, through the WebAssembly schema engine (see
 // ./schema-engine.ts): it reads prisma/migrations/<dir>/migration.sql in name order, applies the
@@ -8,6 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { openDatabase } from "../lib/database";
 import { NO_FILTER, openSchemaEngine } from "./schema-engine";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,15 +86,14 @@ export async function readMigrationsList(migrationsDir: string = MIGRATIONS_DIR)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set: point it at the database to migrate.");
-    process.exit(1);
-  }
+  // DATABASE_URL when set; otherwise the embedded database in data/ (as `npm start` uses it).
+  const db = await openDatabase();
   try {
-    await migrate(url);
+    await migrate(db.url);
   } catch (error) {
     console.error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    process.exitCode = 1;
+  } finally {
+    await db.stop();
   }
 }

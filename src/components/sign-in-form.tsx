@@ -27,13 +27,15 @@ async function passkeySignIn(email: string | undefined, autofill = false): Promi
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
   const hydrated = useHydrated();
-  const [mode, setMode] = useState<Mode>("passkey");
+  const [chosenMode, setMode] = useState<Mode>("passkey");
+  // Without WebAuthn in this browser, a Temporary Access Pass is the only way in.
+  const webauthn = !hydrated || browserSupportsWebAuthn();
+  const mode: Mode = webauthn ? chosenMode : "tap";
   const [email, setEmail] = useState("");
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [webauthn, setWebauthn] = useState(true);
   const emailId = useId();
   const codeId = useId();
   const errorId = useId();
@@ -45,11 +47,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
   // Passkey autofill (conditional UI): the browser offers saved passkeys in the email field's
   // suggestions; picking one signs in at once. It waits in the background until then.
   useEffect(() => {
-    if (!browserSupportsWebAuthn()) {
-      setWebauthn(false);
-      setMode("tap");
-      return;
-    }
+    if (!browserSupportsWebAuthn()) return;
     let cancelled = false;
     void (async () => {
       if (!(await browserSupportsWebAuthnAutofill()) || cancelled) return;

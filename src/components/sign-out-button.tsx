@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
@@ -7,6 +8,7 @@ import { useHydrated } from "./use-hydrated";
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();
+  const router = useRouter();
   return (
     <button
       type="button"
@@ -17,7 +19,8 @@ export function SignOutButton() {
         try {
           await callApi("/api/auth/signout");
         } finally {
-          window.location.assign("/signin");
+          router.replace("/signin");
+          router.refresh();
         }
       }}
     >

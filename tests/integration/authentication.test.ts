@@ -461,3 +461,47 @@ describe("authentication verification: refusals", () => {
     expect(await challengeRow(options.challenge)).not.toBeNull();
   });
 });
+
+describe("authentication verification: fixes found in review", () => {
+  it("refuses a usernameless assertion that carries no user handle (AUTHENTICATION_FAILED)", async () => {
+    const { user, credentialId, authenticator } = await userWithPasskey();
+    const before = await snapshot(credentialId, user.id);
+    const binding = newBinding();
+    const options = await createAuthenticationOptions({ binding });
+    const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN, overrides: { userHandle: null } });
+    expect(response.response.userHandle).toBeUndefined();
+
+    await rejectsWith(verifyAuthentication({ response, binding, ctx: testCtx }), "AUTHENTICATION_FAILED");
+    await expectUnchanged(credentialId, user, before);
+    await expectFailureAudit(credentialId, user.id, "passkey.authentication", "user handle mismatch");
+  });
+
+  it("accepts a username-first assertion without a user handle (the account was named first)", async () => {
+    const { user, authenticator } = await userWithPasskey();
+    const binding = newBinding();
+    const options = await createAuthenticationOptions({ binding, email: user.email });
+    const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN, overrides: { userHandle: null } });
+    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).id).toBe(user.id);
+  });
+
+  it("lets only one of two assertions with the same counter land when they race on two challenges", async () => {
+    const { user, credentialId, authenticator } = await userWithPasskey();
+    const [a, b] = [newBinding(), newBinding()];
+    const optionsA = await createAuthenticationOptions({ binding: a });
+    const optionsB = await createAuthenticationOptions({ binding: b });
+    // A cloned authenticator: both copies report counter 1.
+    const responseA = authenticator.getAssertion({ options: optionsA, origin: TEST_ORIGIN, overrides: { counter: 1 } });
+    const responseB = authenticator.getAssertion({ options: optionsB, origin: TEST_ORIGIN, overrides: { counter: 1 } });
+
+    const results = await Promise.allSettled([
+      verifyAuthentication({ response: responseA, binding: a, ctx: testCtx }),
+      verifyAuthentication({ response: responseB, binding: b, ctx: testCtx }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "COUNTER_REGRESSION" });
+    expect((await passkeyRow(credentialId))?.counter).toBe(1n);
+    expect(await auditEvents(user.id, { type: "passkey.authentication", outcome: "success" })).toHaveLength(1);
+    expect(await auditEvents(user.id, { type: "passkey.counter_regression", outcome: "failure" })).toHaveLength(1);
+  });
+});

@@ -143,7 +143,7 @@ describe("parseConfig refusals", () => {
     expectConfigError({ ...base, ORIGINS: " , ," }, "ORIGINS");
   });
 
-  it.each(["https://example.com", "example.com/", "exa mple.com", "example", "*.example.com", "example.com:443", "ex_ample.com"])(
+  it.each(["https://example.com", "example.com/", "exa mple.com", "example", "*.example.com", "example.com:443", "ex_ample.com", "127.0.0.1", "10.0.0.1", "Example.COM"])(
     "refuses RP_ID=%j",
     (rpId) => {
       expectConfigError({ ...base, RP_ID: rpId, ORIGINS: "https://example.com" }, "RP_ID");
