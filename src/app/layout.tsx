@@ -4,6 +4,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Security info", template: "%s · Security info" },
   description: "Manage how you sign in: passkeys and other sign-in methods.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#0b5cad" };
