@@ -10,13 +10,19 @@ const Transports = z.array(z.string().max(32)).max(10);
 
 const ClientExtensionResults = z.record(z.string(), z.unknown());
 
-/** The browser's answer to navigator.credentials.create(), as JSON. */
-export const RegistrationResponse = z.object({
+/** What every PublicKeyCredential carries, whichever ceremony produced it. */
+const credentialFields = {
+  // A credential ID is at most 1023 bytes (WebAuthn §5.8.3): 1364 base64url characters.
   id: base64url.min(1).max(1366),
   rawId: base64url.min(1).max(1366),
   type: z.literal("public-key"),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
   clientExtensionResults: ClientExtensionResults,
+};
+
+/** The browser's answer to navigator.credentials.create(), as JSON. */
+export const RegistrationResponse = z.object({
+  ...credentialFields,
   response: z.object({
     clientDataJSON: base64url.min(1),
     attestationObject: base64url.min(1),
@@ -29,11 +35,7 @@ export const RegistrationResponse = z.object({
 
 /** The browser's answer to navigator.credentials.get(), as JSON. */
 export const AuthenticationResponse = z.object({
-  id: base64url.min(1).max(1366),
-  rawId: base64url.min(1).max(1366),
-  type: z.literal("public-key"),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: ClientExtensionResults,
+  ...credentialFields,
   response: z.object({
     clientDataJSON: base64url.min(1),
     authenticatorData: base64url.min(1),

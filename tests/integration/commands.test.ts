@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const TSX = "node_modules/.bin/tsx";
 
 async function command(script: string, args: string[], env: Record<string, string>) {
-  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1" };
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
   try {
     const { stdout, stderr } = await run(TSX, ["--conditions=react-server", script, ...args], {
       env: { ...base, ...env },
