@@ -305,7 +305,7 @@ test.describe("request bodies", () => {
 
   test("refuses a 70 KiB body with 413 before signing in, even with valid credentials", async ({ request, user }) => {
     const data = JSON.stringify({ email: user.email, code: user.tapCode, padding: "x".repeat(70 * 1024) });
-    const res = await request.post("/api/auth/tap", { data, headers: { origin: ORIGIN, "content-type": "application/json" } });
+    const res = await request.post("/api/auth/tap", { data: Buffer.from(data), headers: { origin: ORIGIN, "content-type": "application/json" } });
     await expectError(res, 413, "PAYLOAD_TOO_LARGE");
     expect(setCookies(res)).toEqual([]);
     await expectSignedOut(request);
@@ -337,7 +337,7 @@ test.describe("request bodies", () => {
       const tooBig = bodyOfSize(MAX_BODY_BYTES + 1);
       expect(Buffer.byteLength(tooBig)).toBe(MAX_BODY_BYTES + 1);
       await expectError(
-        await over.post("/api/auth/tap", { data: tooBig, headers: { origin: ORIGIN, "content-type": "application/json" } }),
+        await over.post("/api/auth/tap", { data: Buffer.from(tooBig), headers: { origin: ORIGIN, "content-type": "application/json" } }),
         413,
         "PAYLOAD_TOO_LARGE",
       );
@@ -346,7 +346,7 @@ test.describe("request bodies", () => {
 
       const justFits = bodyOfSize(MAX_BODY_BYTES);
       expect(Buffer.byteLength(justFits)).toBe(MAX_BODY_BYTES);
-      const res = await atLimit.post("/api/auth/tap", { data: justFits, headers: { origin: ORIGIN, "content-type": "application/json" } });
+      const res = await atLimit.post("/api/auth/tap", { data: Buffer.from(justFits), headers: { origin: ORIGIN, "content-type": "application/json" } });
       expect(res.status()).toBe(200);
     } finally {
       await over.dispose();
@@ -432,6 +432,23 @@ test.describe("authentication required", () => {
     expect(await getDb().auditEvent.count()).toBe(auditBefore);
     await expectSignedOut(request);
     await expectNoSignIn(user);
+  });
+
+  // Fails today: both registration routes read and validate the body (and the options route even
+  // saves a fresh si_binding cookie) before they look at the session.
+  test("registration routes check the session before reading the body, and give a stranger no cookie", async ({ request }) => {
+    const emptyVerify = await post(request, "/api/webauthn/registration/verify", {});
+    expect.soft(emptyVerify.status(), "registration/verify with an empty body").toBe(401);
+    expect.soft((await emptyVerify.json()).error.code).toBe("UNAUTHENTICATED");
+
+    const badOptions = await post(request, "/api/webauthn/registration/options", { authenticatorType: "usb" });
+    expect.soft(badOptions.status(), "registration/options with an invalid body").toBe(401);
+    expect.soft((await badOptions.json()).error.code).toBe("UNAUTHENTICATED");
+
+    const options = await post(request, "/api/webauthn/registration/options", {});
+    expect(options.status()).toBe(401);
+    expect.soft(setCookies(options).map((c) => c.name), "cookies set by a refused registration/options").toEqual([]);
+    expect.soft((await request.storageState()).cookies.map((c) => c.name)).toEqual([]);
   });
 
   test("a forged or foreign session cookie is not a session", async ({ playwright, user }) => {
@@ -543,6 +560,23 @@ test.describe("sign-in and the session cookie", () => {
     await expectError(await post(request, "/api/webauthn/registration/options", {}), 401, "UNAUTHENTICATED");
     // Signing out again is harmless.
     expect((await post(request, "/api/auth/signout", {})).status()).toBe(200);
+  });
+
+  // Fails today: the session is a sealed, stateless cookie, so signing out only asks this browser
+  // to forget it; a copy taken earlier (stolen, or from another tab's jar) still works until its TTL.
+  test("a session cookie copied before sign-out no longer works after it", async ({ request, playwright, user }) => {
+    await signInWithTapApi(request, user);
+    const copied = (await request.storageState()).cookies.find((c) => c.name === "si_session")!;
+    expect((await post(request, "/api/auth/signout", {})).status()).toBe(200);
+    await expectSignedOut(request);
+
+    const replay = await playwright.request.newContext({ baseURL: ORIGIN, storageState: { cookies: [copied], origins: [] } });
+    try {
+      await expectError(await replay.get("/api/me/passkeys"), 401, "UNAUTHENTICATED");
+      await expectError(await post(replay, "/api/webauthn/registration/options", {}), 401, "UNAUTHENTICATED");
+    } finally {
+      await replay.dispose();
+    }
   });
 });
 
