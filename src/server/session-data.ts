@@ -4,6 +4,8 @@ export type AuthMethod = "tap" | "passkey";
 
 /** What the encrypted session cookie holds. */
 export interface SessionData {
+  /** The server-side session (UserSession row) this cookie stands for. */
+  sessionId?: string;
   userId?: string;
   /** The methods used at the last authentication. */
   methods?: AuthMethod[];

@@ -4,6 +4,7 @@ import { getIronSession, type IronSession, type SessionOptions } from "iron-sess
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
+import { createUserSession, deleteUserSession, isUserSessionActive } from "./sessions/user-sessions";
 import {
   BINDING_COOKIE,
   SESSION_COOKIE,
@@ -61,12 +62,13 @@ export interface SignedInUser {
   authTime: number;
 }
 
-/** Replaces the session with a fresh sign-in. */
+/** Replaces the session with a fresh sign-in, backed by a new server-side session. */
 export async function startSignedInSession(
   session: IronSession<SessionData>,
   user: { userId: string; methods: AuthMethod[]; mfa: boolean },
   now = Date.now(),
 ): Promise<void> {
+  session.sessionId = await createUserSession(user.userId, session.sessionId, new Date(now));
   session.userId = user.userId;
   session.methods = user.methods;
   session.mfa = user.mfa;
@@ -77,7 +79,9 @@ export async function startSignedInSession(
 /** The signed-in user of this request, resolved once per request. */
 export const getSignedInUser = cache(async (): Promise<SignedInUser | null> => {
   const session = await getSession();
-  if (!session.userId || !session.authTime) return null;
+  if (!session.userId || !session.authTime || !session.sessionId) return null;
+  // The cookie alone is not enough: its server-side session must still exist (sign-out ends it).
+  if (!(await isUserSessionActive(session.sessionId, session.userId))) return null;
   return {
     userId: session.userId,
     methods: session.methods ?? [],
@@ -89,4 +93,11 @@ export const getSignedInUser = cache(async (): Promise<SignedInUser | null> => {
 /** Whether the user's last multifactor authentication is within the freshness window. */
 export function isFreshMultifactor(user: SignedInUser, now = Date.now()): boolean {
   return user.mfa && now - user.authTime <= getConfig().freshnessMs && user.authTime <= now + 60_000;
+}
+
+/** Signs this browser out: ends its server-side session and clears the cookie. */
+export async function endSession(): Promise<void> {
+  const session = await getSession();
+  if (session.sessionId) await deleteUserSession(session.sessionId);
+  session.destroy();
 }

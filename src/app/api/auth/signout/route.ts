@@ -1,7 +1,7 @@
 import { withErrors } from "@/server/http/route";
-import { getSession } from "@/server/session";
+import { endSession } from "@/server/session";
 
 export const POST = withErrors(async () => {
-  (await getSession()).destroy();
+  await endSession();
   return Response.json({ signedOut: true });
 });
