@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ["node_modules/**", ".next/**", "src/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: ["node_modules/**", ".next/**", "src/generated/**", "data/**", "test-results/**", "test-reports/**", "playwright-report/**", "next-env.d.ts"],
   },
   {
     // Layering (DESIGN.md): routes and components never reach the database or the server-side

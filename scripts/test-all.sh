@@ -3,15 +3,15 @@
 # "N passed, N failed" totalling all of them. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/e2e.json
+mkdir -p test-reports
+rm -f test-reports/vitest.json test-reports/e2e.json
 export NEXT_TELEMETRY_DISABLED=1
 
 status=0
 started=$(date +%s)
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json \
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-reports/vitest.json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-reports/e2e.json \
   node --conditions=react-server node_modules/@playwright/test/cli.js test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/e2e.json "$(( $(date +%s) - started ))" || status=1
+node scripts/test-summary.mjs test-reports/vitest.json test-reports/e2e.json "$(( $(date +%s) - started ))" || status=1
 exit $status
