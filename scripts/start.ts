@@ -23,6 +23,7 @@ const SOURCES = ["src", "public", "next.config.ts", "package-lock.json", "tsconf
 async function main(): Promise<number> {
   if (!dev) Object.assign(process.env, { NODE_ENV: "production" });
   const { getConfig, ConfigError } = await import("../src/server/config");
+  const { providerIconsFromEnv } = await import("../src/server/webauthn/providers");
   const db = await openDatabase();
   applyDatabaseEnv(db);
   let stopping = false;
@@ -36,6 +37,8 @@ async function main(): Promise<number> {
     let config;
     try {
       config = getConfig();
+      // Checked here too, so a bad icons file stops start-up before migrations and the build.
+      providerIconsFromEnv();
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(error.message);

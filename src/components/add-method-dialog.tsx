@@ -1,24 +1,23 @@
 "use client";
 
 import {
-  startAuthentication,
   startRegistration,
+  WebAuthnAbortService,
   type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/browser";
-import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import type { AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
-import { describeWebAuthnError } from "./webauthn-errors";
+import { VerifyIdentity } from "./verify-identity";
+import { classifyCreateError, CREATE_FAILURE_MESSAGES } from "./webauthn-errors";
 
 type Step =
   | { name: "choose" }
   | { name: "where" }
-  | { name: "verify"; error?: string }
-  | { name: "creating" }
+  | { name: "verify" }
+  | { name: "creating"; slow: boolean }
   | { name: "failed"; message: string }
   | { name: "name"; passkey: PasskeySummary; error?: string };
 
@@ -28,35 +27,46 @@ const PLACES: { value: AuthenticatorType; label: string; hint: string }[] = [
   { value: "securityKey", label: "Security key", hint: "Use a USB, NFC or Bluetooth key." },
 ];
 
-interface Props {
-  email: string;
-  hasPasskeys: boolean;
+/** After this long without an answer, offer a way out: the chosen place may not be available. */
+const SLOW_AFTER_MS = 10_000;
+
+export interface AddMethodDialogHandle {
+  open(start?: "choose" | "where"): void;
 }
 
-/** Add sign-in method > Passkey > where to save it > the browser prompt > Name your passkey > Done. */
-export function AddMethodDialog({ email, hasPasskeys }: Props) {
-  const router = useRouter();
+interface Props {
+  ref?: Ref<AddMethodDialogHandle>;
+  email: string;
+  hasPasskeys: boolean;
+  /** Why a passkey cannot be added now (policy off, limit reached), or null. */
+  passkeyUnavailable: string | null;
+  /** Called with the new passkey once it is named (or kept with its default name). */
+  onAdded: (passkey: PasskeySummary) => void;
+  /** Called as soon as the passkey exists on the server, before naming. */
+  onCreated: (passkey: PasskeySummary) => void;
+}
+
+/** Add sign-in method > Passkey > Add > where to save it > the browser prompt > Name > Done. */
+export function AddMethodDialog({ ref, email, hasPasskeys, passkeyUnavailable, onAdded, onCreated }: Props) {
   const hydrated = useHydrated();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
   const [step, setStep] = useState<Step>({ name: "choose" });
   const [place, setPlace] = useState<AuthenticatorType>("localDevice");
-  const [method, setMethod] = useState("passkey");
-  const [tapCode, setTapCode] = useState("");
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const methodId = useId();
   const nameId = useId();
-  const tapId = useId();
 
-  function open() {
-    setStep({ name: "choose" });
-    setMethod("passkey");
+  function open(start: "choose" | "where" = "choose") {
+    setStep(start === "where" ? { name: "where" } : { name: "choose" });
     dialogRef.current?.showModal();
   }
+  useImperativeHandle(ref, () => ({ open }));
 
   function close() {
+    if (step.name === "creating") WebAuthnAbortService.cancelCeremony();
     dialogRef.current?.close();
   }
 
@@ -70,7 +80,8 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
 
   async function createPasskey() {
     setBusy(true);
-    setStep({ name: "creating" });
+    setStep({ name: "creating", slow: false });
+    const slowTimer = setTimeout(() => setStep((s) => (s.name === "creating" ? { ...s, slow: true } : s)), SLOW_AFTER_MS);
     try {
       let optionsJSON: PublicKeyCredentialCreationOptionsJSON;
       try {
@@ -82,54 +93,25 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
         }
         throw e;
       }
+      const started = Date.now();
       let response;
       try {
         response = await startRegistration({ optionsJSON });
       } catch (e) {
-        setStep({ name: "failed", message: describeWebAuthnError(e, "create") });
+        const failure = classifyCreateError(e, Date.now() - started, optionsJSON.timeout ?? 60_000);
+        setStep({ name: "failed", message: CREATE_FAILURE_MESSAGES[failure] });
         return;
       }
       const { passkey } = await callApi<PasskeyResponse>("/api/webauthn/registration/verify", { body: { response } });
       setName(passkey.name);
       setStep({ name: "name", passkey });
-      router.refresh();
+      onCreated(passkey);
     } catch (e) {
       setStep({ name: "failed", message: e instanceof ApiError ? e.message : "Something went wrong. Please try again." });
     } finally {
+      clearTimeout(slowTimer);
       setBusy(false);
     }
-  }
-
-  async function verifyWithPasskey() {
-    setBusy(true);
-    try {
-      const optionsJSON = await callApi<PublicKeyCredentialRequestOptionsJSON>("/api/webauthn/authentication/options", {
-        body: { email },
-      });
-      const response = await startAuthentication({ optionsJSON });
-      await callApi("/api/webauthn/authentication/verify", { body: { response } });
-    } catch (e) {
-      setStep({ name: "verify", error: e instanceof ApiError ? e.message : describeWebAuthnError(e, "get") });
-      setBusy(false);
-      return;
-    }
-    setBusy(false);
-    await createPasskey();
-  }
-
-  async function verifyWithTap(event: React.FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await callApi("/api/auth/tap", { body: { email, code: tapCode } });
-    } catch (e) {
-      setStep({ name: "verify", error: e instanceof ApiError ? e.message : "Something went wrong." });
-      setBusy(false);
-      return;
-    }
-    setTapCode("");
-    setBusy(false);
-    await createPasskey();
   }
 
   async function finish(event: React.FormEvent) {
@@ -140,10 +122,13 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
       setStep({ ...step, error: trimmed.length === 0 ? "Enter a name." : "Use at most 64 characters." });
       return;
     }
-    if (trimmed !== step.passkey.name) {
+    let passkey = step.passkey;
+    if (trimmed !== passkey.name) {
       setBusy(true);
       try {
-        await callApi(`/api/me/passkeys/${step.passkey.id}`, { method: "PATCH", body: { name: trimmed } });
+        passkey = (
+          await callApi<PasskeyResponse>(`/api/me/passkeys/${passkey.id}`, { method: "PATCH", body: { name: trimmed } })
+        ).passkey;
       } catch (e) {
         setStep({ ...step, error: e instanceof ApiError ? e.message : "The name couldn't be saved." });
         setBusy(false);
@@ -151,37 +136,73 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
       }
       setBusy(false);
     }
-    close();
-    router.refresh();
+    dialogRef.current?.close();
+    onAdded(passkey);
   }
 
   return (
     <>
-      <button ref={openerRef} type="button" className="add-method" onClick={open} disabled={!hydrated}>
+      <button ref={openerRef} type="button" className="add-method" onClick={() => open()} disabled={!hydrated}>
         <span aria-hidden="true">+</span> Add sign-in method
       </button>
-      <dialog ref={dialogRef} aria-labelledby={titleId} onClose={() => openerRef.current?.focus()}>
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        onClose={() => {
+          // Closed with Escape mid-prompt: stop waiting for the browser too.
+          if (step.name === "creating") WebAuthnAbortService.cancelCeremony();
+          openerRef.current?.focus();
+        }}
+      >
         {step.name === "choose" && (
-          <form method="dialog" onSubmit={(e) => { e.preventDefault(); setStep({ name: "where" }); }}>
-            <h2 id={titleId} tabIndex={-1}>Add a sign-in method</h2>
-            <label htmlFor={methodId}>Which method would you like to add?</label>
-            <select id={methodId} data-autofocus value={method} onChange={(e) => setMethod(e.target.value)}>
-              <option value="passkey">Passkey</option>
-            </select>
-            <p className="hint">Sign in with your face, fingerprint, PIN or security key instead of a password.</p>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!passkeyUnavailable) setStep({ name: "where" });
+            }}
+          >
+            <h2 id={titleId} tabIndex={-1}>
+              Add a sign-in method
+            </h2>
+            {passkeyUnavailable ? (
+              <p className="notice" role="status">
+                {passkeyUnavailable}
+              </p>
+            ) : (
+              <>
+                <label htmlFor={methodId}>Which method would you like to add?</label>
+                <select id={methodId} data-autofocus defaultValue="passkey">
+                  <option value="passkey">Passkey</option>
+                </select>
+                <p className="hint">Sign in with your face, fingerprint, PIN or security key instead of a password.</p>
+              </>
+            )}
             <div className="actions">
-              <button type="button" className="secondary" onClick={close}>Cancel</button>
-              <button type="submit" className="primary">Add</button>
+              <button type="button" className="secondary" onClick={close}>
+                Cancel
+              </button>
+              {!passkeyUnavailable && (
+                <button type="submit" className="primary">
+                  Add
+                </button>
+              )}
             </div>
           </form>
         )}
 
         {step.name === "where" && (
-          <form onSubmit={(e) => { e.preventDefault(); void createPasskey(); }}>
-            <h2 id={titleId} tabIndex={-1}>Where do you want to save your passkey?</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void createPasskey();
+            }}
+          >
+            <h2 id={titleId} tabIndex={-1}>
+              Where do you want to save your passkey?
+            </h2>
             <fieldset>
               <legend className="visually-hidden">Where to save your passkey</legend>
-              {PLACES.map((p, i) => (
+              {PLACES.map((p) => (
                 <label key={p.value} className="choice">
                   <input
                     type="radio"
@@ -189,7 +210,7 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
                     value={p.value}
                     checked={place === p.value}
                     onChange={() => setPlace(p.value)}
-                    data-autofocus={i === 0 ? "" : undefined}
+                    data-autofocus={place === p.value ? "" : undefined}
                   />
                   <span>
                     <strong>{p.label}</strong>
@@ -200,59 +221,59 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
             </fieldset>
             <p className="hint">Your browser may offer other places too; choose the one that suits you.</p>
             <div className="actions">
-              <button type="button" className="secondary" onClick={() => setStep({ name: "choose" })}>Back</button>
-              <button type="submit" className="primary" disabled={busy}>Next</button>
+              <button type="button" className="secondary" onClick={() => setStep({ name: "choose" })}>
+                Back
+              </button>
+              <button type="submit" className="primary" disabled={busy}>
+                Next
+              </button>
             </div>
           </form>
         )}
 
         {step.name === "verify" && (
-          <div>
-            <h2 id={titleId} tabIndex={-1}>Verify your identity</h2>
-            <p>For your security, confirm it&apos;s you before adding a passkey.</p>
-            {step.error && <p className="error" role="alert">{step.error}</p>}
-            {hasPasskeys ? (
-              <div className="actions">
-                <button type="button" className="secondary" onClick={close}>Cancel</button>
-                <button type="button" className="primary" data-autofocus disabled={busy} onClick={() => void verifyWithPasskey()}>
-                  Use a passkey
-                </button>
-              </div>
-            ) : (
-              <form onSubmit={(e) => void verifyWithTap(e)}>
-                <label htmlFor={tapId}>Temporary Access Pass</label>
-                <input
-                  id={tapId}
-                  data-autofocus
-                  autoComplete="one-time-code"
-                  autoCapitalize="characters"
-                  spellCheck={false}
-                  value={tapCode}
-                  onChange={(e) => setTapCode(e.target.value)}
-                  required
-                />
-                <div className="actions">
-                  <button type="button" className="secondary" onClick={close}>Cancel</button>
-                  <button type="submit" className="primary" disabled={busy || tapCode.trim() === ""}>Verify</button>
-                </div>
-              </form>
-            )}
-          </div>
+          <VerifyIdentity
+            email={email}
+            hasPasskeys={hasPasskeys}
+            titleId={titleId}
+            purpose="add a passkey"
+            onCancel={close}
+            onVerified={() => void createPasskey()}
+          />
         )}
 
         {step.name === "creating" && (
           <div aria-busy="true">
-            <h2 id={titleId} tabIndex={-1}>Creating your passkey</h2>
+            <h2 id={titleId} tabIndex={-1}>
+              Creating your passkey
+            </h2>
             <p role="status">Follow the steps in your browser to save your passkey.</p>
+            {step.slow && (
+              <p className="notice" role="status">
+                Still waiting? If your browser shows nothing, the place you chose may not be available on this
+                device.
+              </p>
+            )}
+            <div className="actions">
+              <button type="button" className="secondary" onClick={() => WebAuthnAbortService.cancelCeremony()}>
+                Cancel
+              </button>
+            </div>
           </div>
         )}
 
         {step.name === "failed" && (
           <div>
-            <h2 id={titleId} tabIndex={-1}>Your passkey wasn&apos;t added</h2>
-            <p className="error" role="alert">{step.message}</p>
+            <h2 id={titleId} tabIndex={-1}>
+              Your passkey wasn&apos;t added
+            </h2>
+            <p className="error" role="alert">
+              {step.message}
+            </p>
             <div className="actions">
-              <button type="button" className="secondary" onClick={close}>Cancel</button>
+              <button type="button" className="secondary" onClick={close}>
+                Cancel
+              </button>
               <button type="button" className="primary" data-autofocus onClick={() => setStep({ name: "where" })}>
                 Try again
               </button>
@@ -262,7 +283,9 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
 
         {step.name === "name" && (
           <form onSubmit={(e) => void finish(e)} noValidate>
-            <h2 id={titleId} tabIndex={-1}>Name your passkey</h2>
+            <h2 id={titleId} tabIndex={-1}>
+              Name your passkey
+            </h2>
             <p role="status">Passkey created. Give it a name you&apos;ll recognise.</p>
             <label htmlFor={nameId}>Passkey name</label>
             <input
@@ -274,9 +297,15 @@ export function AddMethodDialog({ email, hasPasskeys }: Props) {
               aria-invalid={step.error ? true : undefined}
               aria-describedby={step.error ? `${nameId}-error` : undefined}
             />
-            {step.error && <p className="error" id={`${nameId}-error`} role="alert">{step.error}</p>}
+            {step.error && (
+              <p className="error" id={`${nameId}-error`} role="alert">
+                {step.error}
+              </p>
+            )}
             <div className="actions">
-              <button type="submit" className="primary" disabled={busy}>Done</button>
+              <button type="submit" className="primary" disabled={busy}>
+                Done
+              </button>
             </div>
           </form>
         )}

@@ -1,4 +1,9 @@
-import type { PasskeySummary } from "@/contracts/passkeys";
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
+import { ApiError, callApi } from "./api";
+import { useHydrated } from "./use-hydrated";
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
@@ -6,36 +11,170 @@ function formatDate(iso: string): string {
   return dateFormat.format(new Date(iso));
 }
 
-/** The user's passkeys as a list of sign-in methods. */
-export function PasskeyList({ passkeys }: { passkeys: PasskeySummary[] }) {
-  if (passkeys.length === 0) {
-    return (
-      <p className="empty">
-        You have no passkeys yet. A passkey lets you sign in with your face, fingerprint or PIN, and
-        can&apos;t be phished.
-      </p>
-    );
-  }
+function createdOnText(p: PasskeySummary): string | null {
+  const { browser, os, device } = p.createdOn;
+  const where = [browser, os && browser ? `on ${os}` : os, device && device !== os ? `(${device})` : null].filter(Boolean);
+  return where.length > 0 ? `Created with ${where.join(" ")}` : null;
+}
+
+interface ListProps {
+  passkeys: PasskeySummary[];
+  highlightId: string | null;
+  onRenamed: (passkey: PasskeySummary) => void;
+  onDelete: (passkey: PasskeySummary) => void;
+}
+
+/** The user's passkeys as sign-in methods, each with rename (in place) and delete. */
+export function PasskeyList({ passkeys, highlightId, onRenamed, onDelete }: ListProps) {
   return (
-    <ul className="methods" aria-label="Your sign-in methods">
+    <ul className="methods" aria-label="Your passkeys">
       {passkeys.map((p) => (
-        <li key={p.id} className="method" data-passkey-id={p.id}>
-          <span className="method-icon" aria-hidden="true">
-            <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
-              <circle cx="8" cy="8" r="4" fill="none" stroke="currentColor" strokeWidth="2" />
-              <path d="M11 11l9 9m-4-4l2-2m-4 0l2-2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-            </svg>
-          </span>
-          <div className="method-body">
-            <span className="method-type">Passkey</span>
-            <span className="method-name">{p.name}</span>
-          </div>
-          <div className="method-meta">
-            <span>Added {formatDate(p.createdAt)}</span>
-            <span>{p.lastUsedAt ? `Last used ${formatDate(p.lastUsedAt)}` : "Never used"}</span>
-          </div>
-        </li>
+        <PasskeyItem key={p.id} passkey={p} highlighted={p.id === highlightId} onRenamed={onRenamed} onDelete={onDelete} />
       ))}
     </ul>
+  );
+}
+
+function PasskeyItem({
+  passkey: p,
+  highlighted,
+  onRenamed,
+  onDelete,
+}: {
+  passkey: PasskeySummary;
+  highlighted: boolean;
+  onRenamed: (passkey: PasskeySummary) => void;
+  onDelete: (passkey: PasskeySummary) => void;
+}) {
+  const hydrated = useHydrated();
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(p.name);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const renameRef = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  const inputId = useId();
+  const synced = p.deviceType === "multiDevice";
+  const createdOn = createdOnText(p);
+
+  useEffect(() => {
+    if (editing) inputRef.current?.select();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      renameRef.current?.focus();
+    }
+  }, [editing]);
+
+  function stopEditing() {
+    returnFocus.current = true;
+    setEditing(false);
+    setError(null);
+  }
+
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    const name = draft.trim();
+    if (name.length === 0 || name.length > 64) {
+      setError(name.length === 0 ? "Enter a name." : "Use at most 64 characters.");
+      return;
+    }
+    if (name === p.name) return stopEditing();
+    setBusy(true);
+    try {
+      const { passkey } = await callApi<PasskeyResponse>(`/api/me/passkeys/${p.id}`, { method: "PATCH", body: { name } });
+      onRenamed(passkey);
+      stopEditing();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : "The name couldn't be saved.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li className={highlighted ? "method is-new" : "method"} data-passkey-id={p.id}>
+      <picture className="method-icon">
+        <source srcSet={p.provider.iconDark} media="(prefers-color-scheme: dark)" />
+        {/* Icons are data: URLs drawn by the app (or the operator's file): only ever through <img>. */}
+        <img src={p.provider.iconLight} alt="" width={40} height={40} />
+      </picture>
+      <div className="method-body">
+        {editing ? (
+          <form className="rename" onSubmit={(e) => void save(e)} noValidate>
+            <label htmlFor={inputId}>Passkey name</label>
+            <input
+              id={inputId}
+              ref={inputRef}
+              value={draft}
+              maxLength={64}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Escape") {
+                  e.preventDefault();
+                  stopEditing();
+                }
+              }}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${inputId}-error` : undefined}
+            />
+            {error && (
+              <p className="error" id={`${inputId}-error`} role="alert">
+                {error}
+              </p>
+            )}
+            <div className="row-actions">
+              <button type="submit" className="primary small" disabled={busy}>
+                Save
+              </button>
+              <button type="button" className="secondary small" onClick={stopEditing}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <>
+            <span className="method-name">{p.name}</span>
+            <span className="method-provider">{p.provider.name}</span>
+          </>
+        )}
+        <span className="badges">
+          <span className={synced ? "badge synced" : "badge bound"}>{synced ? "Synced" : "Device-bound"}</span>
+          {synced && <span className="badge">{p.backedUp ? "Backed up" : "Not backed up yet"}</span>}
+        </span>
+        <span className="method-meta">
+          {createdOn && <span>{createdOn}</span>}
+          <span>Added {formatDate(p.createdAt)}</span>
+          <span>{p.lastUsedAt ? `Last used ${formatDate(p.lastUsedAt)}` : "Never used"}</span>
+        </span>
+      </div>
+      {!editing && (
+        <div className="row-actions">
+          <button
+            ref={renameRef}
+            type="button"
+            className="link"
+            disabled={!hydrated}
+            aria-label={`Rename ${p.name}`}
+            onClick={() => {
+              setDraft(p.name);
+              setEditing(true);
+            }}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            className="link danger-link"
+            disabled={!hydrated}
+            aria-label={`Delete ${p.name}`}
+            data-delete-for={p.id}
+            onClick={() => onDelete(p)}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

@@ -8,6 +8,8 @@ import {
 } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState } from "react";
 import { ApiError, callApi } from "./api";
+import type { CredentialSignals } from "@/contracts/signals";
+import { signalAcceptedCredentials } from "./signals";
 import { useHydrated } from "./use-hydrated";
 import { describeWebAuthnError } from "./webauthn-errors";
 
@@ -22,7 +24,15 @@ async function passkeySignIn(email: string | undefined, autofill = false): Promi
     body: email ? { email } : {},
   });
   const response = await startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
-  await callApi("/api/webauthn/authentication/verify", { body: { response } });
+  await verifyPasskeySignIn(response);
+}
+
+/** Completes a passkey sign-in and tells the password manager which passkeys still count. */
+async function verifyPasskeySignIn(response: unknown): Promise<void> {
+  const { signals } = await callApi<{ signals: CredentialSignals | null }>("/api/webauthn/authentication/verify", {
+    body: { response },
+  });
+  if (signals) signalAcceptedCredentials(signals);
 }
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
@@ -102,7 +112,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
         throw new Skip();
       }
       const response = await startAuthentication({ optionsJSON });
-      await callApi("/api/webauthn/authentication/verify", { body: { response } });
+      await verifyPasskeySignIn(response);
     }, true);
   }
 

@@ -19,6 +19,11 @@ const ConfigSchema = z
     RP_NAME: z.string().trim().min(1).max(64).default("Security Info"),
     /** Comma-separated origins the browser may use, e.g. https://id.example.com */
     ORIGINS: z.string().optional(),
+    /**
+     * Comma-separated origins on other domains that may also use this RP ID (WebAuthn related
+     * origin requests); listed at /.well-known/webauthn.
+     */
+    RELATED_ORIGINS: z.string().optional(),
     TAP_LIFETIME_MINUTES: minutes(60, 10, 480),
     FRESHNESS_MINUTES: minutes(10, 1, 1440),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
@@ -51,6 +56,21 @@ const ConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: "must name at least one origin" });
       return z.NEVER;
     }
+    const relatedOrigins: string[] = [];
+    for (const part of (env.RELATED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+      let url: URL;
+      try {
+        url = new URL(part);
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `"${part}" is not a URL` });
+        return z.NEVER;
+      }
+      if (url.protocol !== "https:" && url.hostname !== "localhost") {
+        ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `${url.origin} must use https` });
+        return z.NEVER;
+      }
+      if (!origins.includes(url.origin)) relatedOrigins.push(url.origin);
+    }
     return {
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
@@ -59,7 +79,9 @@ const ConfigSchema = z
       sessionSecret: env.SESSION_SECRET,
       rpId: env.RP_ID,
       rpName: env.RP_NAME,
-      origins,
+      /** Every origin the app accepts requests and ceremonies from: its own, then related ones. */
+      origins: [...origins, ...relatedOrigins],
+      relatedOrigins,
       /** Cookies are Secure everywhere except plain-http localhost development. */
       secureCookies: env.RP_ID !== "localhost",
       tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,

@@ -26,8 +26,9 @@ test.describe("passkey journey", () => {
     await expect(dialog.getByRole("heading", { name: "Where do you want to save your passkey?" })).toBeVisible();
     await dialog.getByRole("button", { name: "Next" }).click();
     await expect(dialog.getByRole("heading", { name: "Name your passkey" })).toBeVisible();
-    // Prefilled with the provider's name; the virtual authenticator's AAGUID names none.
-    await expect(dialog.getByLabel("Passkey name")).toHaveValue("Passkey");
+    // Prefilled with the provider's name (the virtual authenticator's AAGUID names none: "Passkey")
+    // and the device where the user agent names one ("Passkey — Pixel 7").
+    await expect(dialog.getByLabel("Passkey name")).toHaveValue(/^Passkey( — .+)?$/);
     await finishNaming(page, "  My work phone  ");
 
     const item = page.getByRole("listitem").filter({ hasText: "My work phone" });
@@ -119,7 +120,7 @@ test.describe("passkey journey", () => {
     await dialog.getByRole("button", { name: "Add" }).click();
     await dialog.getByRole("button", { name: "Next" }).click();
     await expect(dialog.getByRole("heading", { name: "Your passkey wasn't added" })).toBeVisible();
-    await expect(dialog.getByRole("alert")).toHaveText(/cancelled or timed out/);
+    await expect(dialog.getByRole("alert")).toHaveText(/prompt was closed, or the device didn't allow it/);
     expect(await passkeysOf(user.id)).toHaveLength(0);
     expect(await authenticator.credentials()).toHaveLength(0);
 

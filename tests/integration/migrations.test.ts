@@ -38,7 +38,12 @@ async function migrationNames(): Promise<string[]> {
   return (await readMigrationsList(MIGRATIONS_DIR)).migrationDirectories.map((dir) => dir.path);
 }
 
-/** The schema as pg_dump prints it, minus what differs between any two dumps (comments, SETs). */
+/**
+ * The schema as pg_dump prints it, minus what differs between any two dumps (comments, SETs), with
+ * each table's columns in name order: a migration that adds a column appends it, while a database
+ * built from schema.prisma has it where the model declares it. Prisma does not count column order
+ * as drift, and neither do we; every column's type, default and nullability still must match.
+ */
 async function dumpSchema(database: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.env.PG_DUMP ?? "pg_dump", [
     "--schema-only",
@@ -52,6 +57,10 @@ async function dumpSchema(database: string): Promise<string> {
     .filter((line) => !/^(--|SET |SELECT pg_catalog\.set_config|\\(un)?restrict )/.test(line))
     .join("\n")
     .replace(/\n{2,}/g, "\n\n")
+    .replace(/(CREATE TABLE [^\n]+ \(\n)([\s\S]*?)(\n\);)/g, (_, head: string, body: string, tail: string) => {
+      const columns = body.split(",\n").map((line) => line.trim());
+      return head + columns.sort().map((c) => `    ${c}`).join(",\n") + tail;
+    })
     .trim();
 }
 

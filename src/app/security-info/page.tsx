@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AddMethodDialog } from "@/components/add-method-dialog";
-import { PasskeyList } from "@/components/passkey-list";
+import { SecurityInfoView } from "@/components/security-info-view";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getSecurityInfo } from "@/server/methods/get-security-info";
 import { getSignedInUser } from "@/server/session";
@@ -24,8 +23,13 @@ export default async function SecurityInfoPage() {
       <main id="main" className="page">
         <h1>Security info</h1>
         <p className="lead">These are the methods you use to sign into your account.</p>
-        <AddMethodDialog email={info.email} hasPasskeys={info.passkeys.length > 0} />
-        <PasskeyList passkeys={info.passkeys} />
+        <SecurityInfoView
+          email={info.email}
+          initialPasskeys={info.passkeys}
+          maxPasskeys={info.maxPasskeys}
+          passkeysEnabled={info.passkeysEnabled}
+          signals={info.signals}
+        />
       </main>
     </>
   );

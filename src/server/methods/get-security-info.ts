@@ -1,24 +1,42 @@
 import "server-only";
 import type { PasskeySummary } from "@/contracts/passkeys";
+import type { CredentialSignals } from "@/contracts/signals";
 import { getDb } from "../db";
-import { passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
+import { getPasskeyPolicy } from "../policy/passkey-policy";
+import { toCredentialSignals } from "./get-credential-signals";
+import { passkeyListOrder, passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
 
 export interface SecurityInfo {
   email: string;
   displayName: string;
   passkeys: PasskeySummary[];
+  /** Most passkeys the policy allows, and whether adding passkeys is allowed at all. */
+  maxPasskeys: number;
+  passkeysEnabled: boolean;
+  signals: CredentialSignals;
 }
 
 /** Everything the security-info page shows, in one query. */
 export async function getSecurityInfo(userId: string): Promise<SecurityInfo | null> {
-  const user = await getDb().user.findUnique({
-    where: { id: userId },
-    select: {
-      email: true,
-      displayName: true,
-      passkeys: { select: passkeySummarySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-    },
-  });
+  const [user, policy] = await Promise.all([
+    getDb().user.findUnique({
+      where: { id: userId },
+      select: {
+        email: true,
+        displayName: true,
+        webauthnUserId: true,
+        passkeys: { select: passkeySummarySelect, orderBy: passkeyListOrder },
+      },
+    }),
+    getPasskeyPolicy(),
+  ]);
   if (!user) return null;
-  return { email: user.email, displayName: user.displayName, passkeys: user.passkeys.map(toPasskeySummary) };
+  return {
+    email: user.email,
+    displayName: user.displayName,
+    passkeys: user.passkeys.map(toPasskeySummary),
+    maxPasskeys: policy.maxPasskeysPerUser,
+    passkeysEnabled: policy.enabled,
+    signals: toCredentialSignals(user),
+  };
 }

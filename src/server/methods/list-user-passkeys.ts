@@ -1,14 +1,14 @@
 import "server-only";
 import type { PasskeySummary } from "@/contracts/passkeys";
 import { getDb } from "../db";
-import { passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
+import { passkeyListOrder, passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
 
-/** The user's passkeys, oldest first (the order they were added). */
+/** The user's passkeys, newest first. */
 export async function listUserPasskeys(userId: string): Promise<PasskeySummary[]> {
   const rows = await getDb().passkey.findMany({
     where: { userId },
     select: passkeySummarySelect,
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    orderBy: passkeyListOrder,
   });
   return rows.map(toPasskeySummary);
 }

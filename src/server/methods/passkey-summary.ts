@@ -1,38 +1,52 @@
 import "server-only";
 import type { PasskeySummary } from "@/contracts/passkeys";
-import { getProviderName } from "../webauthn/provider-names";
+import { getPasskeyProvider } from "../webauthn/providers";
 
 export const passkeySummarySelect = {
   id: true,
+  credentialId: true,
   name: true,
   aaguid: true,
   deviceType: true,
   backedUp: true,
   transports: true,
+  createdBrowser: true,
+  createdOs: true,
+  createdDevice: true,
   createdAt: true,
   lastUsedAt: true,
 } as const;
 
+/** Newest first: a passkey just added appears at the top. */
+export const passkeyListOrder = [{ createdAt: "desc" as const }, { id: "asc" as const }];
+
 interface PasskeySummaryRow {
   id: string;
+  credentialId: string;
   name: string;
   aaguid: string;
   deviceType: "singleDevice" | "multiDevice";
   backedUp: boolean;
   transports: string[];
+  createdBrowser: string | null;
+  createdOs: string | null;
+  createdDevice: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
 }
 
 export function toPasskeySummary(row: PasskeySummaryRow): PasskeySummary {
+  const provider = getPasskeyProvider(row.aaguid);
   return {
     id: row.id,
+    credentialId: row.credentialId,
     name: row.name,
     aaguid: row.aaguid,
-    providerName: getProviderName(row.aaguid) ?? "Passkey",
+    provider: { name: provider.name, known: provider.known, iconLight: provider.iconLight, iconDark: provider.iconDark },
     deviceType: row.deviceType,
     backedUp: row.backedUp,
     transports: row.transports,
+    createdOn: { browser: row.createdBrowser, os: row.createdOs, device: row.createdDevice },
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   };

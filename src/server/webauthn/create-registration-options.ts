@@ -4,9 +4,10 @@ import type { AuthenticatorType } from "@/contracts/webauthn";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { getPasskeyPolicy, type PasskeyPolicy } from "../policy/passkey-policy";
 import type { SignedInUser } from "../session";
 import { createChallenge } from "./challenges";
-import { requireFreshMultifactor } from "./require-fresh";
+import { requireFreshMultifactor } from "../require-fresh";
 
 export interface RegistrationOptionsInput {
   user: SignedInUser | null;
@@ -18,7 +19,7 @@ export interface RegistrationOptionsInput {
 /**
  * Options for navigator.credentials.create(): a discoverable credential, the configured user
  * verification and attestation, and the user's existing credentials excluded.
- * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
  */
 export async function createRegistrationOptions(
   input: RegistrationOptionsInput,
@@ -36,6 +37,7 @@ export async function createRegistrationOptions(
     },
   });
   if (!user) throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
+  assertMayAddPasskey(await getPasskeyPolicy(), user.passkeys.length);
 
   const options = await generateRegistrationOptions({
     rpName: config.rpName,
@@ -62,4 +64,20 @@ export async function createRegistrationOptions(
     userId: user.id,
   });
   return options;
+}
+
+/**
+ * Whether the policy lets a user with `count` passkeys add another.
+ * @throws PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
+ */
+export function assertMayAddPasskey(policy: PasskeyPolicy, count: number): void {
+  if (!policy.enabled) {
+    throw new AppError("PASSKEYS_DISABLED", "Your organisation does not allow adding passkeys.");
+  }
+  if (count >= policy.maxPasskeysPerUser) {
+    throw new AppError(
+      "PASSKEY_LIMIT_REACHED",
+      `You already have ${policy.maxPasskeysPerUser} passkeys, the most allowed. Delete one to add another.`,
+    );
+  }
 }

@@ -13,8 +13,12 @@ import { AppError } from "../errors";
 import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
 import { consumeChallenge, readClientChallenge } from "./challenges";
-import { getProviderName } from "./provider-names";
-import { requireFreshMultifactor } from "./require-fresh";
+import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
+import { parseCreatedOn } from "../methods/user-agent";
+import { getPasskeyPolicy } from "../policy/passkey-policy";
+import { assertMayAddPasskey } from "./create-registration-options";
+import { getPasskeyProvider } from "./providers";
+import { requireFreshMultifactor } from "../require-fresh";
 
 export interface VerifyRegistrationInput {
   response: RegistrationResponseJSON;
@@ -28,7 +32,7 @@ export interface VerifyRegistrationInput {
  * Verifies the browser's registration response and stores the new passkey. The challenge is
  * consumed first, so a response can be tried once; a failure stores nothing.
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, CHALLENGE_INVALID, CHALLENGE_EXPIRED,
- *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED
+ *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
  */
 export async function verifyRegistration(input: VerifyRegistrationInput): Promise<PasskeySummary> {
   const { ctx, response } = input;
@@ -76,10 +80,18 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   }
 
   const info = verification.registrationInfo;
-  const providerName = getProviderName(info.aaguid);
-  const name = input.name ?? providerName ?? "Passkey";
+  const provider = getPasskeyProvider(info.aaguid);
+  const createdOn = parseCreatedOn(ctx.userAgent);
+  const policy = await getPasskeyPolicy();
   try {
     return await getDb().$transaction(async (tx) => {
+      const existing = await tx.passkey.findMany({ where: { userId: user.userId }, select: { name: true } });
+      // Checked again here: the limit must hold even for registrations that raced past the options.
+      assertMayAddPasskey(policy, existing.length);
+      const name = uniquePasskeyName(
+        input.name ?? defaultPasskeyName(provider.name, createdOn.device),
+        existing.map((p) => p.name),
+      );
       const row = await tx.passkey.create({
         data: {
           credentialId: info.credential.id,
@@ -97,6 +109,9 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
           attestationVerified: false,
           userVerified: info.userVerified,
           createdUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
+          createdBrowser: createdOn.browser,
+          createdOs: createdOn.os,
+          createdDevice: createdOn.device,
         },
         select: passkeySummarySelect,
       });
@@ -111,7 +126,21 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw await fail("CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.", "duplicate credential id");
+      const taken = await getDb().passkey.findUnique({ where: { credentialId: info.credential.id }, select: { id: true } });
+      if (taken) {
+        throw await fail("CREDENTIAL_ALREADY_REGISTERED", "This passkey is already registered.", "duplicate credential id");
+      }
+      // Otherwise a concurrent registration took the same name: the user can simply try again.
+      throw await fail("REGISTRATION_FAILED", "We couldn't save this passkey. Please try again.", "name raced");
+    }
+    if (error instanceof AppError && (error.code === "PASSKEY_LIMIT_REACHED" || error.code === "PASSKEYS_DISABLED")) {
+      await recordAudit(null, ctx, {
+        type: "passkey.registration",
+        outcome: "failure",
+        actorId: user.userId,
+        subjectUserId: user.userId,
+        details: { reason: error.code, credentialId: response.id.slice(0, 200) },
+      });
     }
     throw error;
   }

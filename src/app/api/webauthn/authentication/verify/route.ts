@@ -1,5 +1,6 @@
 import { AuthenticationVerifyBody } from "@/contracts/webauthn";
 import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { getCredentialSignals } from "@/server/methods/get-credential-signals";
 import { getBinding, getSession, startSignedInSession } from "@/server/session";
 import { verifyAuthentication } from "@/server/webauthn/verify-authentication";
 
@@ -8,5 +9,7 @@ export const POST = withErrors(async (req) => {
   const user = await verifyAuthentication({ ...body, binding: await getBinding(), ctx: auditContext(req) });
   // A passkey is possession plus (with user verification) inherence: phishing-resistant multifactor.
   await startSignedInSession(await getSession(), { userId: user.id, methods: ["passkey"], mfa: true });
-  return Response.json({ user: { id: user.id, email: user.email, displayName: user.displayName } });
+  // The browser passes the accepted credentials on to password managers (Signal API).
+  const signals = await getCredentialSignals(user.id);
+  return Response.json({ user: { id: user.id, email: user.email, displayName: user.displayName }, signals });
 });

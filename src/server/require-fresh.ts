@@ -1,6 +1,6 @@
 import "server-only";
-import { AppError } from "../errors";
-import { isFreshMultifactor, type SignedInUser } from "../session";
+import { AppError } from "./errors";
+import { isFreshMultifactor, type SignedInUser } from "./session";
 
 /**
  * Adding a passkey needs a recent multifactor authentication (step-up freshness).

@@ -1,0 +1,53 @@
+import "server-only";
+import type { DeletePasskeyResponse } from "@/contracts/passkeys";
+import { recordAudit, type AuditContext } from "../audit";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { requireFreshMultifactor } from "../require-fresh";
+import type { SignedInUser } from "../session";
+
+/**
+ * Deletes one of the user's passkeys after a fresh multifactor sign-in. Removing the last passkey
+ * of an account that has no other usable way in (a valid Temporary Access Pass) needs an explicit
+ * `confirmNoSignInMethod`, so nobody locks themselves out by accident.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, PASSKEY_NOT_FOUND, LAST_SIGN_IN_METHOD
+ */
+export async function deleteUserPasskey(input: {
+  user: SignedInUser | null;
+  passkeyId: string;
+  confirmNoSignInMethod?: boolean;
+  ctx: AuditContext;
+}): Promise<DeletePasskeyResponse> {
+  const user = requireFreshMultifactor(input.user);
+  const now = new Date();
+  return getDb().$transaction(async (tx) => {
+    const passkey = await tx.passkey.findFirst({
+      where: { id: input.passkeyId, userId: user.userId },
+      select: { id: true, name: true, credentialId: true },
+    });
+    if (!passkey) throw new AppError("PASSKEY_NOT_FOUND", "That passkey no longer exists.");
+    const remaining = (await tx.passkey.count({ where: { userId: user.userId } })) - 1;
+    if (remaining === 0 && !input.confirmNoSignInMethod) {
+      const tap = await tx.temporaryAccessPass.findUnique({
+        where: { userId: user.userId },
+        select: { expiresAt: true, oneTime: true, usedAt: true },
+      });
+      const tapUsable = tap !== null && tap.expiresAt > now && !(tap.oneTime && tap.usedAt);
+      if (!tapUsable) {
+        throw new AppError(
+          "LAST_SIGN_IN_METHOD",
+          "This is your last way to sign in. Confirm that you want to delete it anyway: you will need a new Temporary Access Pass from your administrator to sign in again.",
+        );
+      }
+    }
+    await tx.passkey.delete({ where: { id: passkey.id, userId: user.userId } });
+    await recordAudit(tx, input.ctx, {
+      type: "passkey.deleted",
+      outcome: "success",
+      actorId: user.userId,
+      subjectUserId: user.userId,
+      details: { passkeyId: passkey.id, name: passkey.name, credentialId: passkey.credentialId, remaining },
+    });
+    return { deleted: { id: passkey.id, credentialId: passkey.credentialId } };
+  });
+}
