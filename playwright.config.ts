@@ -41,16 +41,17 @@ export default defineConfig({
   },
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    // tests/e2e/desktop-only/ holds tests that wait in real time: once, on the desktop, is enough.
     {
       name: "pixel-7",
-      testIgnore: /\.api\.spec\.ts$/,
+      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//],
       use: { ...devices["Pixel 7"], launchOptions: chromium },
     },
     {
       // Debian has no WebKit build for Playwright: the iPhone profile (viewport, touch, user agent)
       // runs on Chromium.
       name: "iphone-14",
-      testIgnore: /\.api\.spec\.ts$/,
+      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//],
       use: { ...devices["iPhone 14"], browserName: "chromium", launchOptions: chromium },
     },
   ],

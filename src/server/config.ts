@@ -65,11 +65,12 @@ const ConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `"${part}" is not a URL` });
         return z.NEVER;
       }
-      if (url.protocol !== "https:" && url.hostname !== "localhost") {
+      // Plain http only while developing on localhost; never beside a public RP ID.
+      if (url.protocol !== "https:" && !(url.hostname === "localhost" && env.RP_ID === "localhost")) {
         ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `${url.origin} must use https` });
         return z.NEVER;
       }
-      if (!origins.includes(url.origin)) relatedOrigins.push(url.origin);
+      if (!origins.includes(url.origin) && !relatedOrigins.includes(url.origin)) relatedOrigins.push(url.origin);
     }
     return {
       nodeEnv: env.NODE_ENV,

@@ -21,6 +21,8 @@ import {
 
 const GOOGLE_AAGUID = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4";
 const ELEVEN_MINUTES = 11 * 60_000;
+/** Provider icons are only ever `data:` image URLs (rendered through <img>). */
+const DATA_IMAGE_URL = expect.stringMatching(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/);
 
 /** A signed-in user with registration options minted for a fresh browser binding. */
 async function startRegistration(authenticatorOptions?: ConstructorParameters<typeof SoftAuthenticator>[0]) {
@@ -184,6 +186,10 @@ describe("registration verification: success", () => {
       attestationVerified: false,
       userVerified: true,
       createdUserAgent: testCtx.userAgent,
+      // "integration-test" names no browser, system or device.
+      createdBrowser: null,
+      createdOs: null,
+      createdDevice: null,
       lastUsedAt: null,
       lastUsedUserAgent: null,
     });
@@ -192,12 +198,14 @@ describe("registration verification: success", () => {
 
     expect(summary).toEqual({
       id: row!.id,
+      credentialId: response.id,
       name: "Passkey",
       aaguid: ZERO_AAGUID,
-      providerName: "Passkey",
+      provider: { name: "Passkey", known: false, iconLight: DATA_IMAGE_URL, iconDark: DATA_IMAGE_URL },
       deviceType: "singleDevice",
       backedUp: false,
       transports: ["internal", "hybrid"],
+      createdOn: { browser: null, os: null, device: null },
       createdAt: row!.createdAt.toISOString(),
       lastUsedAt: null,
     });
@@ -256,7 +264,11 @@ describe("registration verification: success", () => {
       // Self attestation proves nothing about the maker.
       attestationVerified: false,
     });
-    expect(summary).toMatchObject({ name: "Google Password Manager", providerName: "Google Password Manager" });
+    expect(summary).toMatchObject({
+      credentialId: response.id,
+      name: "Google Password Manager",
+      provider: { name: "Google Password Manager", known: true, iconLight: DATA_IMAGE_URL, iconDark: DATA_IMAGE_URL },
+    });
     expect((await auditEvents(user.id, { type: "passkey.registration", outcome: "success" }))[0]?.details).toMatchObject({ fmt: "packed" });
   });
 
@@ -264,7 +276,7 @@ describe("registration verification: success", () => {
     const { session, binding, options, authenticator } = await startRegistration({ aaguid: GOOGLE_AAGUID });
     const response = authenticator.createCredential({ options, origin: TEST_ORIGIN });
     const summary = await verifyRegistration({ response, name: "Work phone", user: session, binding, ctx: testCtx });
-    expect(summary).toMatchObject({ name: "Work phone", providerName: "Google Password Manager" });
+    expect(summary).toMatchObject({ name: "Work phone", provider: { name: "Google Password Manager", known: true } });
     expect((await passkeyRow(response.id))?.name).toBe("Work phone");
   });
 

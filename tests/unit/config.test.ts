@@ -162,3 +162,70 @@ describe("parseConfig refusals", () => {
     expectConfigError({ ...base, PORT: "70000" }, "PORT");
   });
 });
+
+describe("parseConfig RELATED_ORIGINS", () => {
+  it("lists no related origins when unset or empty", () => {
+    expect(parseConfig(base)).toMatchObject({ origins: ["http://localhost:3000"], relatedOrigins: [] });
+    expect(parseConfig({ ...base, RELATED_ORIGINS: "" })).toMatchObject({ origins: ["http://localhost:3000"], relatedOrigins: [] });
+    expect(parseConfig({ ...base, RELATED_ORIGINS: " , " })).toMatchObject({ origins: ["http://localhost:3000"], relatedOrigins: [] });
+  });
+
+  it("accepts https origins on any domain and appends them to ORIGINS, normalised", () => {
+    const config = parseConfig({
+      ...base,
+      RP_ID: "example.com",
+      ORIGINS: "https://example.com",
+      RELATED_ORIGINS: " https://login.example.org/ ,https://example.co.uk:8443/path?q=1",
+    });
+    expect(config.relatedOrigins).toEqual(["https://login.example.org", "https://example.co.uk:8443"]);
+    expect(config.origins).toEqual(["https://example.com", "https://login.example.org", "https://example.co.uk:8443"]);
+  });
+
+  it("accepts http only for localhost", () => {
+    expect(parseConfig({ ...base, RELATED_ORIGINS: "http://localhost:4000" }).relatedOrigins).toEqual(["http://localhost:4000"]);
+  });
+
+  it("drops related origins already in ORIGINS", () => {
+    const config = parseConfig({
+      ...base,
+      RP_ID: "example.com",
+      ORIGINS: "https://example.com,https://id.example.com",
+      RELATED_ORIGINS: "https://id.example.com/, https://login.example.org, https://example.com",
+    });
+    expect(config.relatedOrigins).toEqual(["https://login.example.org"]);
+    expect(config.origins).toEqual(["https://example.com", "https://id.example.com", "https://login.example.org"]);
+  });
+
+  it.each(["login.example.org", "not a url", "https://", "//login.example.org"])("refuses RELATED_ORIGINS=%j, not a URL", (value) => {
+    const error = expectConfigError({ ...base, RELATED_ORIGINS: value }, "RELATED_ORIGINS");
+    expect(error.message).toMatch(/not a URL/);
+  });
+
+  it.each(["http://login.example.org", "http://127.0.0.1:3000", "ftp://login.example.org", "javascript:alert(1)"])(
+    "refuses RELATED_ORIGINS=%j, not https on a host other than localhost",
+    (value) => {
+      const error = expectConfigError({ ...base, RELATED_ORIGINS: value }, "RELATED_ORIGINS");
+      expect(error.message).toMatch(/https/);
+    },
+  );
+
+  it("refuses one bad related origin among good ones", () => {
+    expectConfigError({ ...base, RELATED_ORIGINS: "https://login.example.org,http://evil.example" }, "RELATED_ORIGINS");
+  });
+});
+
+describe("parseConfig RELATED_ORIGINS, listed once and never plain http beside a public RP ID", () => {
+  it("lists an origin given twice only once", () => {
+    const config = parseConfig({ ...base, RELATED_ORIGINS: "https://login.example.org, https://login.example.org/" });
+    expect(config.relatedOrigins).toEqual(["https://login.example.org"]);
+  });
+
+  it("refuses http://localhost as a related origin of a public RP ID", () => {
+    const error = expectConfigError(
+      { ...base, RP_ID: "example.com", ORIGINS: "https://example.com", RELATED_ORIGINS: "http://localhost:4000" },
+      "RELATED_ORIGINS",
+    );
+    expect(error.message).toContain("must use https");
+  });
+});
+

@@ -1,7 +1,7 @@
 // The zod contracts at the API boundary: what they accept, refuse and normalise.
 import { describe, expect, it } from "vitest";
 import { TapSignInBody } from "@/contracts/auth";
-import { PasskeyIdParam, RenamePasskeyBody } from "@/contracts/passkeys";
+import { DeletePasskeyBody, PasskeyIdParam, RenamePasskeyBody } from "@/contracts/passkeys";
 import {
   AuthenticationOptionsBody,
   AuthenticationResponse,
@@ -241,5 +241,42 @@ describe("other request contracts", () => {
     for (const bad of ["", "42", "not-a-uuid", "0f8fad5b-d9cb-469f-a165-70867728950e; DROP TABLE"]) {
       expect(PasskeyIdParam.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe("RenamePasskeyBody", () => {
+  it("trims the name and counts its length after trimming", () => {
+    expect(RenamePasskeyBody.parse({ name: "\t Work laptop  " })).toEqual({ name: "Work laptop" });
+    expect(RenamePasskeyBody.parse({ name: `  ${"n".repeat(64)}  ` })).toEqual({ name: "n".repeat(64) });
+    expect(RenamePasskeyBody.parse({ name: " x " })).toEqual({ name: "x" });
+  });
+
+  it.each([
+    ["an empty name", ""],
+    ["a name of only whitespace", " \n\t "],
+    ["a name of 65 characters", "n".repeat(65)],
+    ["a name of 65 characters inside spaces", ` ${"n".repeat(65)} `],
+    ["a number", 7],
+    ["null", null],
+  ])("refuses %s", (_label, name) => {
+    const result = RenamePasskeyBody.safeParse({ name });
+    expect(result.success).toBe(false);
+  });
+
+  it("says what is wrong with the name", () => {
+    expect(RenamePasskeyBody.safeParse({ name: " " }).error?.issues[0]?.message).toBe("Enter a name.");
+    expect(RenamePasskeyBody.safeParse({ name: "n".repeat(65) }).error?.issues[0]?.message).toBe("Use at most 64 characters.");
+  });
+});
+
+describe("DeletePasskeyBody", () => {
+  it("takes an optional boolean confirmation", () => {
+    expect(DeletePasskeyBody.parse({})).toEqual({});
+    expect(DeletePasskeyBody.parse({ confirmNoSignInMethod: true })).toEqual({ confirmNoSignInMethod: true });
+    expect(DeletePasskeyBody.parse({ confirmNoSignInMethod: false })).toEqual({ confirmNoSignInMethod: false });
+  });
+
+  it.each([["the string \"true\"", "true"], ["1", 1], ["null", null]])("refuses a confirmation that is %s", (_label, value) => {
+    expect(DeletePasskeyBody.safeParse({ confirmNoSignInMethod: value }).success).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import type { DeletePasskeyResponse } from "@/contracts/passkeys";
 import { recordAudit, type AuditContext } from "../audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { lockUser } from "../lock-user";
 import { requireFreshMultifactor } from "../require-fresh";
 import type { SignedInUser } from "../session";
 
@@ -21,6 +22,7 @@ export async function deleteUserPasskey(input: {
   const user = requireFreshMultifactor(input.user);
   const now = new Date();
   return getDb().$transaction(async (tx) => {
+    await lockUser(tx, user.userId);
     const passkey = await tx.passkey.findFirst({
       where: { id: input.passkeyId, userId: user.userId },
       select: { id: true, name: true, credentialId: true },

@@ -4,6 +4,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { AuditContext } from "../audit";
 import { recordAudit } from "../audit";
 import { getDb } from "../db";
+import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
 import { nameKey, uniquePasskeyName } from "./passkey-names";
 import { passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
@@ -21,6 +22,7 @@ export async function renameUserPasskey(
 ): Promise<PasskeySummary> {
   try {
     return await getDb().$transaction(async (tx) => {
+      await lockUser(tx, userId);
       const passkeys = await tx.passkey.findMany({ where: { userId }, select: { id: true, name: true } });
       const before = passkeys.find((p) => p.id === passkeyId);
       if (!before) throw new AppError("PASSKEY_NOT_FOUND", "That passkey no longer exists.");

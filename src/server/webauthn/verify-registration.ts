@@ -9,6 +9,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
 import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
@@ -85,6 +86,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   const policy = await getPasskeyPolicy();
   try {
     return await getDb().$transaction(async (tx) => {
+      await lockUser(tx, user.userId);
       const existing = await tx.passkey.findMany({ where: { userId: user.userId }, select: { name: true } });
       // Checked again here: the limit must hold even for registrations that raced past the options.
       assertMayAddPasskey(policy, existing.length);
