@@ -30,48 +30,41 @@ const ConfigSchema = z
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
   })
   .transform((env, ctx) => {
-    const rawOrigins = env.ORIGINS ?? `http://localhost:${env.PORT}`;
-    const origins: string[] = [];
-    for (const part of rawOrigins.split(",").map((s) => s.trim()).filter(Boolean)) {
-      let url: URL;
-      try {
-        url = new URL(part);
-      } catch {
-        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `"${part}" is not a URL` });
-        return z.NEVER;
+    // Each origin must parse, and use https unless it is plain-http development on localhost.
+    const parseOrigins = (variable: string, raw: string, rule: (url: URL) => string | null): string[] | null => {
+      const parsed: string[] = [];
+      for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+        let url: URL;
+        try {
+          url = new URL(part);
+        } catch {
+          ctx.addIssue({ code: "custom", path: [variable], message: `"${part}" is not a URL` });
+          return null;
+        }
+        const localDev = url.hostname === "localhost" && env.RP_ID === "localhost";
+        const problem = rule(url) ?? (url.protocol !== "https:" && !localDev ? `${url.origin} must use https` : null);
+        if (problem) {
+          ctx.addIssue({ code: "custom", path: [variable], message: problem });
+          return null;
+        }
+        if (!parsed.includes(url.origin)) parsed.push(url.origin);
       }
-      const host = url.hostname;
-      // WebAuthn: the RP ID must equal the origin's host or be a registrable suffix of it.
-      if (host !== env.RP_ID && !host.endsWith(`.${env.RP_ID}`)) {
-        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `${url.origin} is not on RP_ID ${env.RP_ID}` });
-        return z.NEVER;
-      }
-      if (url.protocol !== "https:" && host !== "localhost") {
-        ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: `${url.origin} must use https` });
-        return z.NEVER;
-      }
-      origins.push(url.origin);
-    }
+      return parsed;
+    };
+
+    // WebAuthn: the RP ID must equal the origin's host or be a registrable suffix of it.
+    const origins = parseOrigins("ORIGINS", env.ORIGINS ?? `http://localhost:${env.PORT}`, (url) =>
+      url.hostname === env.RP_ID || url.hostname.endsWith(`.${env.RP_ID}`) ? null : `${url.origin} is not on RP_ID ${env.RP_ID}`,
+    );
+    if (!origins) return z.NEVER;
     if (origins.length === 0) {
       ctx.addIssue({ code: "custom", path: ["ORIGINS"], message: "must name at least one origin" });
       return z.NEVER;
     }
-    const relatedOrigins: string[] = [];
-    for (const part of (env.RELATED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
-      let url: URL;
-      try {
-        url = new URL(part);
-      } catch {
-        ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `"${part}" is not a URL` });
-        return z.NEVER;
-      }
-      // Plain http only while developing on localhost; never beside a public RP ID.
-      if (url.protocol !== "https:" && !(url.hostname === "localhost" && env.RP_ID === "localhost")) {
-        ctx.addIssue({ code: "custom", path: ["RELATED_ORIGINS"], message: `${url.origin} must use https` });
-        return z.NEVER;
-      }
-      if (!origins.includes(url.origin) && !relatedOrigins.includes(url.origin)) relatedOrigins.push(url.origin);
-    }
+    // Related origins may be on any domain (the RP ID's /.well-known/webauthn vouches for them).
+    const related = parseOrigins("RELATED_ORIGINS", env.RELATED_ORIGINS ?? "", () => null);
+    if (!related) return z.NEVER;
+    const relatedOrigins = related.filter((origin) => !origins.includes(origin));
     return {
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
