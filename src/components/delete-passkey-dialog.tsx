@@ -40,11 +40,14 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
     },
   }));
 
+  // Focus the step's first control; also when the server asks for the lockout confirmation, which
+  // keeps the step but disables the Delete button that had focus.
+  const lockout = step.name === "confirm" && step.needsLockoutConfirmation;
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog?.open) return;
     (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("h2"))?.focus();
-  }, [step.name, target]);
+  }, [step.name, lockout, target]);
 
   async function remove() {
     if (!target) return;
@@ -90,7 +93,7 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
             Delete passkey &ldquo;{target.passkey.name}&rdquo;?
           </h2>
           <p>You won&apos;t be able to sign in with this passkey any more. Your device may still offer it until it is removed there too.</p>
-          {target.isLast && (
+          {target.isLast && !step.needsLockoutConfirmation && (
             <p className="warning" role="note">
               This is your only passkey. After deleting it you will need another way to sign in.
             </p>

@@ -87,6 +87,8 @@ function PasskeyItem({
       stopEditing();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : "The name couldn't be saved.");
+      // Save was disabled while busy and so lost focus: bring the user back to the name.
+      inputRef.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -101,7 +103,17 @@ function PasskeyItem({
       </picture>
       <div className="method-body">
         {editing ? (
-          <form className="rename" onSubmit={(e) => void save(e)} noValidate>
+          <form
+            className="rename"
+            onSubmit={(e) => void save(e)}
+            noValidate
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                e.preventDefault();
+                stopEditing();
+              }
+            }}
+          >
             <label htmlFor={inputId}>Passkey name</label>
             <input
               id={inputId}
@@ -109,12 +121,6 @@ function PasskeyItem({
               value={draft}
               maxLength={64}
               onChange={(e) => setDraft(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Escape") {
-                  e.preventDefault();
-                  stopEditing();
-                }
-              }}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `${inputId}-error` : undefined}
             />

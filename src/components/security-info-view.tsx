@@ -15,11 +15,12 @@ interface Props {
   initialPasskeys: PasskeySummary[];
   maxPasskeys: number;
   passkeysEnabled: boolean;
+  hasUsableTap: boolean;
   signals: CredentialSignals;
 }
 
 /** The interactive part of the security-info page: the methods list and its dialogs. */
-export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, signals }: Props) {
+export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, hasUsableTap, signals }: Props) {
   const hydrated = useHydrated();
   const [passkeys, setPasskeys] = useState(initialPasskeys);
   const [highlightId, setHighlightId] = useState<string | null>(null);
@@ -50,7 +51,7 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
   return (
     <>
       <p className="default-method">
-        <span>Default sign-in method:</span> <strong>{passkeys.length > 0 ? "Passkey" : "Temporary Access Pass"}</strong>
+        <span>Default sign-in method:</span> <strong>{passkeys.length > 0 ? "Passkey" : hasUsableTap ? "Temporary Access Pass" : "None"}</strong>
       </p>
       <AddMethodDialog
         ref={addRef}

@@ -434,8 +434,8 @@ test.describe("authentication required", () => {
     await expectNoSignIn(user);
   });
 
-  // Fails today: both registration routes read and validate the body (and the options route even
-  // saves a fresh si_binding cookie) before they look at the session.
+  // Guards a fixed bug: the registration routes used to read and validate the body (and the options
+  // route to save a fresh si_binding cookie) before they looked at the session.
   test("registration routes check the session before reading the body, and give a stranger no cookie", async ({ request }) => {
     const emptyVerify = await post(request, "/api/webauthn/registration/verify", {});
     expect.soft(emptyVerify.status(), "registration/verify with an empty body").toBe(401);
@@ -562,8 +562,8 @@ test.describe("sign-in and the session cookie", () => {
     expect((await post(request, "/api/auth/signout", {})).status()).toBe(200);
   });
 
-  // Fails today: the session is a sealed, stateless cookie, so signing out only asks this browser
-  // to forget it; a copy taken earlier (stolen, or from another tab's jar) still works until its TTL.
+  // Guards a fixed bug: when the session was only a sealed cookie, signing out merely asked this
+  // browser to forget it, and a copy taken earlier kept working until its TTL.
   test("a session cookie copied before sign-out no longer works after it", async ({ request, playwright, user }) => {
     await signInWithTapApi(request, user);
     const copied = (await request.storageState()).cookies.find((c) => c.name === "si_session")!;
@@ -701,7 +701,12 @@ test.describe("any conforming WebAuthn client", () => {
     const response = authenticator.getAssertion({ options, origin: ORIGIN });
     const verified = await post(request, "/api/webauthn/authentication/verify", { response });
     expect(verified.status()).toBe(200);
-    expect(await verified.json()).toEqual({ user: { id: user.id, email: user.email, displayName: "E2E User" } });
+    // The answer also carries what the page passes to the WebAuthn Signal API.
+    const { webauthnUserId } = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { webauthnUserId: true } });
+    expect(await verified.json()).toEqual({
+      user: { id: user.id, email: user.email, displayName: "E2E User" },
+      signals: { rpId: RP_ID, userId: webauthnUserId, userName: user.email, displayName: "E2E User", acceptedCredentialIds: [credentialId] },
+    });
     expect(sessionCookieOf(verified)?.attributes.has("httponly")).toBe(true);
 
     const list = await request.get("/api/me/passkeys");

@@ -191,8 +191,8 @@ test.describe("at 360 px", () => {
     await screenshot(page, testInfo, "dialog-5-verify");
   });
 
-  // Fails today: `.choice input` may shrink in its flex row, so the option whose hint is longest
-  // ("Another device") gets a smaller radio and its text starts further left.
+  // Guards a fixed bug: `.choice input` could shrink in its flex row, so the option whose hint is
+  // longest ("Another device") got a smaller radio and its text started further left.
   test("the places to save a passkey line up: same radio size, texts aligned", async ({ page, user }) => {
     await signInWithTap(page, user);
     await page.getByRole("button", { name: "Add sign-in method" }).click();

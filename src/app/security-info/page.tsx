@@ -28,6 +28,7 @@ export default async function SecurityInfoPage() {
           initialPasskeys={info.passkeys}
           maxPasskeys={info.maxPasskeys}
           passkeysEnabled={info.passkeysEnabled}
+          hasUsableTap={info.hasUsableTap}
           signals={info.signals}
         />
       </main>

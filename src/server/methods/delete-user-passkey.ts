@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { lockUser } from "../lock-user";
 import { requireFreshMultifactor } from "../require-fresh";
 import type { SignedInUser } from "../session";
+import { isTapUsable } from "../tap/tap-usable";
 
 /**
  * Deletes one of the user's passkeys after a fresh multifactor sign-in. Removing the last passkey
@@ -34,8 +35,7 @@ export async function deleteUserPasskey(input: {
         where: { userId: user.userId },
         select: { expiresAt: true, oneTime: true, usedAt: true },
       });
-      const tapUsable = tap !== null && tap.expiresAt > now && !(tap.oneTime && tap.usedAt);
-      if (!tapUsable) {
+      if (!isTapUsable(tap, now)) {
         throw new AppError(
           "LAST_SIGN_IN_METHOD",
           "This is your last way to sign in. Confirm that you want to delete it anyway: you will need a new Temporary Access Pass from your administrator to sign in again.",

@@ -3,6 +3,7 @@ import type { PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
 import { getDb } from "../db";
 import { getPasskeyPolicy } from "../policy/passkey-policy";
+import { isTapUsable } from "../tap/tap-usable";
 import { toCredentialSignals } from "./get-credential-signals";
 import { passkeyListOrder, passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
 
@@ -13,6 +14,8 @@ export interface SecurityInfo {
   /** Most passkeys the policy allows, and whether adding passkeys is allowed at all. */
   maxPasskeys: number;
   passkeysEnabled: boolean;
+  /** Whether a Temporary Access Pass can still sign the user in. */
+  hasUsableTap: boolean;
   signals: CredentialSignals;
 }
 
@@ -25,6 +28,7 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
         email: true,
         displayName: true,
         webauthnUserId: true,
+        temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
         passkeys: { select: passkeySummarySelect, orderBy: passkeyListOrder },
       },
     }),
@@ -37,6 +41,7 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
     passkeys: user.passkeys.map(toPasskeySummary),
     maxPasskeys: policy.maxPasskeysPerUser,
     passkeysEnabled: policy.enabled,
+    hasUsableTap: isTapUsable(user.temporaryAccessPass),
     signals: toCredentialSignals(user),
   };
 }

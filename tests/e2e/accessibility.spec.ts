@@ -1,0 +1,174 @@
+// axe-core on every page state a user can reach: sign-in (both modes), the security-info page
+// (empty, with passkeys, renaming) and each step of its dialogs. Serious and critical violations
+// fail the test (softly, so one run lists them all); every violation found, whatever its impact,
+// is attached to the report as axe-<state>.json.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { getDb } from "@/server/db";
+import {
+  addPasskey,
+  ageSession,
+  choosePlace,
+  expect,
+  expireTap,
+  finishNaming,
+  openWhereStep,
+  passkeysOf,
+  signInWithTap,
+  storePasskey,
+  test,
+} from "../fixtures/playwright";
+
+const DAY = 86_400_000;
+
+/** Runs axe on the page as it is now; serious or critical violations fail the test at its end. */
+async function expectAccessible(page: Page, state: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.passes.length, "axe checked something").toBeGreaterThan(0);
+  const all = results.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary })),
+  }));
+  if (all.length > 0) {
+    await test.info().attach(`axe-${state}.json`, { body: JSON.stringify(all, null, 2), contentType: "application/json" });
+  }
+  expect.soft(all.filter((v) => v.impact === "serious" || v.impact === "critical"), `serious or critical axe violations: ${state}`).toEqual([]);
+}
+
+test.describe("axe finds no serious or critical violations", () => {
+  test("on /signin, in passkey mode, Temporary Access Pass mode and with an error", async ({ page }) => {
+    await page.goto("/signin");
+    await expect(page.getByLabel("Email")).toBeEnabled();
+    await expectAccessible(page, "signin-passkey");
+
+    await page.getByRole("button", { name: "Use a Temporary Access Pass" }).click();
+    await expect(page.getByLabel("Temporary Access Pass")).toBeVisible();
+    await expectAccessible(page, "signin-tap");
+
+    await page.getByLabel("Email").fill("nobody@example.test");
+    await page.getByLabel("Temporary Access Pass").fill("AAAA-BBBB-CCCC-DDDD");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "isn't valid" })).toBeVisible();
+    await expectAccessible(page, "signin-tap-error");
+  });
+
+  test("on /security-info and each step of adding a passkey", async ({ page, context, authenticator, user }) => {
+    await signInWithTap(page, user);
+    await expect(page.getByRole("button", { name: "Add a passkey" })).toBeEnabled();
+    await expectAccessible(page, "security-info-empty");
+
+    await ageSession(context, 11 * 60_000);
+    await page.reload();
+    const dialog = page.getByRole("dialog");
+    await page.getByRole("button", { name: "Add sign-in method" }).click();
+    await expect(dialog.getByRole("heading", { name: "Add a sign-in method" })).toBeVisible();
+    await expectAccessible(page, "add-choose");
+
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await expect(dialog.getByRole("heading", { name: "Where do you want to save your passkey?" })).toBeVisible();
+    await expectAccessible(page, "add-where");
+
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+    await expectAccessible(page, "add-verify-tap");
+
+    // Hold the options request so the "Creating your passkey" step stays up while axe looks at it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let handled!: () => void;
+    const done = new Promise<void>((resolve) => (handled = resolve));
+    await page.route(
+      "**/api/webauthn/registration/options",
+      async (route) => {
+        await released;
+        await route.continue();
+        handled();
+      },
+      { times: 1 },
+    );
+    await dialog.getByLabel("Temporary Access Pass").fill(user.tapCode);
+    await dialog.getByRole("button", { name: "Verify" }).click();
+    await expect(dialog.getByRole("heading", { name: "Creating your passkey" })).toBeVisible();
+    await expectAccessible(page, "add-creating");
+    release();
+    await done;
+
+    await expect(dialog.getByRole("heading", { name: "Name your passkey" })).toBeVisible();
+    await expectAccessible(page, "add-name");
+    await dialog.getByLabel("Passkey name").fill("");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(dialog.getByRole("alert")).toHaveText("Enter a name.");
+    await expectAccessible(page, "add-name-error");
+    await finishNaming(page, "Laptop");
+
+    await expect(page.getByRole("list", { name: "Your passkeys" }).getByRole("listitem")).toHaveCount(1);
+    await expectAccessible(page, "security-info-one-passkey");
+
+    await openWhereStep(page);
+    await choosePlace(page, "This device");
+    await expect(dialog.getByRole("heading", { name: "Your passkey wasn't added" })).toBeVisible();
+    await expectAccessible(page, "add-failed");
+    expect(await passkeysOf(user.id)).toHaveLength(1);
+    expect(await authenticator.credentials()).toHaveLength(1);
+  });
+
+  test("while renaming and deleting, including the step-up and the lockout confirmation", async ({ page, context, authenticator, user }) => {
+    await storePasskey(user.id, { name: "Phone", createdAt: new Date(Date.now() - DAY), lastUsedAt: new Date(Date.now() - DAY) });
+    await signInWithTap(page, user);
+    await addPasskey(page, "Laptop");
+    expect(await authenticator.credentials()).toHaveLength(1);
+    await expectAccessible(page, "security-info-two-passkeys");
+
+    const list = page.getByRole("list", { name: "Your passkeys" });
+    await page.getByRole("button", { name: "Rename Laptop", exact: true }).click();
+    await expect(list.getByLabel("Passkey name")).toBeFocused();
+    await expectAccessible(page, "rename-form");
+    await list.getByLabel("Passkey name").fill("phone");
+    await list.getByRole("button", { name: "Save" }).click();
+    await expect(list.getByRole("alert")).toContainText("You already have a passkey named");
+    await expectAccessible(page, "rename-clash");
+    await list.getByLabel("Passkey name").press("Escape");
+
+    const dialog = page.getByRole("dialog");
+    await page.getByRole("button", { name: "Delete Phone", exact: true }).click();
+    await expect(dialog.getByRole("heading", { name: "Delete passkey “Phone”?" })).toBeVisible();
+    await expectAccessible(page, "delete-confirm");
+
+    await ageSession(context, 11 * 60_000);
+    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+    await expectAccessible(page, "delete-verify-passkey");
+    await dialog.getByRole("button", { name: "Use a passkey" }).click();
+    await expect(dialog).toBeHidden();
+    expect((await passkeysOf(user.id)).map((p) => p.name)).toEqual(["Laptop"]);
+
+    await expireTap(user.id);
+    await page.getByRole("button", { name: "Delete Laptop", exact: true }).click();
+    await expect(dialog.getByRole("note")).toBeVisible();
+    await expectAccessible(page, "delete-only-passkey");
+    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(dialog.getByRole("checkbox")).toBeVisible();
+    await expectAccessible(page, "delete-lockout");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await passkeysOf(user.id)).toHaveLength(1);
+  });
+
+  test("with synced passkeys and at the passkey limit", async ({ page, user }) => {
+    for (let i = 1; i <= 10; i++) {
+      const row = await storePasskey(user.id, { name: `Stored key ${i}`, createdAt: new Date(Date.now() - i * DAY) });
+      if (i % 2 === 0) {
+        await getDb().passkey.update({ where: { id: row.id }, data: { deviceType: "multiDevice", backedUp: i % 4 === 0 } });
+      }
+    }
+    await signInWithTap(page, user);
+    await expect(page.getByRole("heading", { name: "Passkeys (10 of 10)" })).toBeVisible();
+    await expectAccessible(page, "security-info-ten-passkeys");
+
+    await page.getByRole("button", { name: "Add sign-in method" }).click();
+    await expect(page.getByRole("dialog").getByRole("status")).toHaveText(/the most allowed/);
+    await expectAccessible(page, "add-limit");
+    expect(await passkeysOf(user.id)).toHaveLength(10);
+  });
+});
