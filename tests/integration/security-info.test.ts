@@ -7,7 +7,7 @@ import { deleteUserPasskey } from "@/server/methods/delete-user-passkey";
 import { getCredentialSignals } from "@/server/methods/get-credential-signals";
 import { getSecurityInfo } from "@/server/methods/get-security-info";
 import { listUserPasskeys } from "@/server/methods/list-user-passkeys";
-import { makeUser, signedIn, testCtx } from "../fixtures/factories";
+import { makeUser, makeUserWithTap, signedIn, testCtx } from "../fixtures/factories";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
 import { registerPasskey } from "./webauthn-helpers";
 
@@ -77,6 +77,7 @@ describe("getSecurityInfo", () => {
       passkeys: info!.passkeys,
       maxPasskeys: 10,
       passkeysEnabled: true,
+      hasUsableTap: false,
       signals: { ...(await getCredentialSignals(user.id))!, acceptedCredentialIds: expectedIds },
     });
     expect(info!.signals).toMatchObject({ rpId: "localhost", userId: await webauthnUserId(user.id), userName: user.email, displayName: "Grace Hopper" });
@@ -89,5 +90,16 @@ describe("getSecurityInfo", () => {
 
   it("answers null for a user that does not exist", async () => {
     expect(await getSecurityInfo(randomUUID())).toBeNull();
+  });
+
+  it("says whether a Temporary Access Pass can still sign the user in", async () => {
+    const { user } = await makeUserWithTap({ oneTime: true });
+    expect((await getSecurityInfo(user.id))!.hasUsableTap).toBe(true);
+    await getDb().temporaryAccessPass.update({ where: { userId: user.id }, data: { usedAt: new Date() } });
+    expect((await getSecurityInfo(user.id))!.hasUsableTap).toBe(false);
+
+    const { user: other } = await makeUserWithTap();
+    await getDb().temporaryAccessPass.update({ where: { userId: other.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await getSecurityInfo(other.id))!.hasUsableTap).toBe(false);
   });
 });
