@@ -26,6 +26,10 @@ const ConfigSchema = z
     RELATED_ORIGINS: z.string().optional(),
     TAP_LIFETIME_MINUTES: minutes(60, 10, 480),
     FRESHNESS_MINUTES: minutes(10, 1, 1440),
+    /** A session unused this long ends. */
+    SESSION_IDLE_MINUTES: minutes(60, 5, 1440),
+    /** A session ends this long after sign-in, however active. */
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
   })
@@ -80,6 +84,8 @@ const ConfigSchema = z
       secureCookies: env.RP_ID !== "localhost",
       tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
       freshnessMs: env.FRESHNESS_MINUTES * 60_000,
+      sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
+      sessionAbsoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
     };

@@ -25,5 +25,5 @@ export const BINDING_COOKIE = "si_binding";
 export interface BindingData {
   binding?: string;
 }
-/** The cookie expires with the browser session or after this; authTime governs freshness. */
+/** The cookie's lifetime with the default SESSION_ABSOLUTE_HOURS (12); tests seal cookies with it. */
 export const SESSION_TTL_SECONDS = 60 * 60 * 12;

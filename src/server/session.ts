@@ -22,7 +22,8 @@ export function sessionOptions(cookieName = SESSION_COOKIE): SessionOptions {
   return {
     cookieName,
     password: config.sessionSecret,
-    ttl: SESSION_TTL_SECONDS,
+    // The cookie lasts as long as a session may; the server-side row decides before that.
+    ttl: config.sessionAbsoluteMs / 1000,
     cookieOptions: { httpOnly: true, sameSite: "lax", secure: config.secureCookies, path: "/" },
   };
 }

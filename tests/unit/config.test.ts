@@ -229,3 +229,20 @@ describe("parseConfig RELATED_ORIGINS, listed once and never plain http beside a
   });
 });
 
+describe("parseConfig session lifetimes", () => {
+  it("defaults to 60 idle minutes and 12 hours in all", () => {
+    const config = parseConfig(base);
+    expect(config.sessionIdleMs).toBe(60 * 60_000);
+    expect(config.sessionAbsoluteMs).toBe(12 * 3_600_000);
+  });
+
+  it.each([
+    ["SESSION_IDLE_MINUTES", "2"],
+    ["SESSION_IDLE_MINUTES", "2000"],
+    ["SESSION_ABSOLUTE_HOURS", "0"],
+    ["SESSION_ABSOLUTE_HOURS", "1000"],
+  ])("refuses %s=%s", (variable, value) => {
+    expectConfigError({ ...base, [variable]: value }, variable);
+  });
+});
+

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SecurityInfoView } from "@/components/security-info-view";
 import { SignOutButton } from "@/components/sign-out-button";
+import { SignOutEverywhere } from "@/components/sign-out-everywhere";
 import { getSecurityInfo } from "@/server/methods/get-security-info";
 import { getSignedInUser } from "@/server/session";
 
@@ -31,6 +32,7 @@ export default async function SecurityInfoPage() {
           hasUsableTap={info.hasUsableTap}
           signals={info.signals}
         />
+        <SignOutEverywhere />
       </main>
     </>
   );

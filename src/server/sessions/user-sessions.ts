@@ -1,7 +1,11 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { recordAudit, type AuditContext } from "../audit";
+import { getConfig } from "../config";
 import { getDb } from "../db";
-import { SESSION_TTL_SECONDS } from "../session-data";
+
+/** lastSeenAt is written at most this often, so reading a session rarely costs a write. */
+const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Starts a server-side session for a signed-in browser and returns its id (256 random bits, so
@@ -9,25 +13,60 @@ import { SESSION_TTL_SECONDS } from "../session-data";
  */
 export async function createUserSession(userId: string, previousId?: string, now = new Date()): Promise<string> {
   const id = randomBytes(32).toString("base64url");
+  const { sessionIdleMs, sessionAbsoluteMs } = getConfig();
   const db = getDb();
   await db.$transaction([
     db.userSession.deleteMany({
-      where: { userId, OR: [{ expiresAt: { lte: now } }, ...(previousId ? [{ id: previousId }] : [])] },
+      where: {
+        userId,
+        OR: [
+          { expiresAt: { lte: now } },
+          { lastSeenAt: { lte: new Date(now.getTime() - sessionIdleMs) } },
+          ...(previousId ? [{ id: previousId }] : []),
+        ],
+      },
     }),
     db.userSession.create({
-      data: { id, userId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000) },
+      data: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionAbsoluteMs) },
     }),
   ]);
   return id;
 }
 
-/** Whether the session exists, belongs to the user and has not expired. */
+/**
+ * Whether the session exists, belongs to the user, has been used within the idle lifetime and is
+ * before its absolute end. An active session's lastSeenAt moves forward (at most once a minute).
+ */
 export async function isUserSessionActive(id: string, userId: string, now = new Date()): Promise<boolean> {
-  const row = await getDb().userSession.findUnique({ where: { id }, select: { userId: true, expiresAt: true } });
-  return row !== null && row.userId === userId && row.expiresAt > now;
+  const db = getDb();
+  const row = await db.userSession.findUnique({
+    where: { id },
+    select: { userId: true, expiresAt: true, lastSeenAt: true },
+  });
+  if (!row || row.userId !== userId || row.expiresAt <= now) return false;
+  if (now.getTime() - row.lastSeenAt.getTime() >= getConfig().sessionIdleMs) return false;
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    await db.userSession.updateMany({ where: { id }, data: { lastSeenAt: now } });
+  }
+  return true;
 }
 
 /** Ends one session: the cookie that names it stops working everywhere at once. */
 export async function deleteUserSession(id: string): Promise<void> {
   await getDb().userSession.deleteMany({ where: { id } });
+}
+
+/** "Sign out everywhere": ends every session of the user, on every device, and audits it. */
+export async function revokeUserSessions(userId: string, ctx: AuditContext): Promise<{ revoked: number }> {
+  return getDb().$transaction(async (tx) => {
+    const { count } = await tx.userSession.deleteMany({ where: { userId } });
+    await recordAudit(tx, ctx, {
+      type: "sessions.revoked",
+      outcome: "success",
+      actorId: userId,
+      subjectUserId: userId,
+      details: { revoked: count },
+    });
+    return { revoked: count };
+  });
 }
