@@ -161,7 +161,7 @@ test.describe("at 360 px", () => {
     const item = page.getByRole("listitem").filter({ hasText: LONG_NAME });
     await expect(item).toBeVisible();
     await expect(page.getByRole("heading", { name: "Security info", level: 1 })).toBeVisible();
-    for (const control of [opener, page.getByRole("button", { name: "Sign out" }), item, page.getByText(user.email)]) {
+    for (const control of [opener, page.getByRole("button", { name: "Sign out", exact: true }), item, page.getByText(user.email)]) {
       await expectFullyInside(control);
     }
     await expectNoHorizontalOverflow(page);

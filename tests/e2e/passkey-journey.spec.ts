@@ -86,7 +86,7 @@ test.describe("passkey journey", () => {
     // Signing out lands on /signin, where the virtual authenticator picks its passkey from the
     // email field's suggestions at once, with no click.
     const signedIn = page.waitForResponse((r) => r.url().endsWith("/api/webauthn/authentication/verify") && r.ok());
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await signedIn;
     await expect(page).toHaveURL(/\/security-info$/);
     expect((await passkeysOf(user.id))[0]!.lastUsedAt).not.toBeNull();
