@@ -13,6 +13,7 @@ import {
   auditEvents,
   auditEventsForCredential,
   challengeRow,
+  expectOneSuccessAudit,
   passkeyRow,
   registerPasskey,
   rejectsWith,
@@ -140,16 +141,7 @@ describe("authentication verification: success", () => {
     expect(row!.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
     expect((await lastSignInAt(user.id))!.getTime()).toBe(row!.lastUsedAt!.getTime());
 
-    const events = await auditEvents(user.id, { type: "passkey.authentication" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      outcome: "success",
-      actorId: user.id,
-      subjectUserId: user.id,
-      ip: testCtx.ip,
-      userAgent: testCtx.userAgent,
-      details: { passkeyId, userVerified: true },
-    });
+    await expectOneSuccessAudit(user.id, "passkey.authentication", { passkeyId, userVerified: true });
     expect(await challengeRow(options.challenge)).toBeNull();
   });
 

@@ -11,7 +11,7 @@ import { createAuthenticationOptions } from "@/server/webauthn/create-authentica
 import { verifyAuthentication } from "@/server/webauthn/verify-authentication";
 import { makeUser, newBinding, signedIn, testCtx } from "../fixtures/factories";
 import { raceWrites, refuseAuditInserts } from "./db-helpers";
-import { auditEvents, passkeyCount, passkeyRow, registerPasskey, rejectsWith, TEST_ORIGIN } from "./webauthn-helpers";
+import { auditEvents, expectOneSuccessAudit, passkeyCount, passkeyRow, registerPasskey, rejectsWith, TEST_ORIGIN } from "./webauthn-helpers";
 
 const ELEVEN_MINUTES = 11 * 60_000;
 
@@ -58,16 +58,8 @@ describe("deleteUserPasskey: success", () => {
     expect(await passkeyRow(gone.credentialId)).toBeNull();
     expect(await passkeyRow(keep.credentialId)).toMatchObject({ id: keep.passkeyId, name: "Key 1" });
     expect((await listUserPasskeys(user.id)).map((p) => p.id)).toEqual([keep.passkeyId]);
-    const events = await auditEvents(user.id, { type: "passkey.deleted" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      outcome: "success",
-      actorId: user.id,
-      subjectUserId: user.id,
-      ip: testCtx.ip,
-      userAgent: testCtx.userAgent,
-    });
-    expect(events[0]!.details).toEqual({ passkeyId: gone.passkeyId, name: "Key 2", credentialId: gone.credentialId, remaining: 1 });
+    const event = await expectOneSuccessAudit(user.id, "passkey.deleted");
+    expect(event.details).toEqual({ passkeyId: gone.passkeyId, name: "Key 2", credentialId: gone.credentialId, remaining: 1 });
   });
 
   it("accepts a session just inside the 10-minute window", async () => {

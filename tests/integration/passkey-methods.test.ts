@@ -8,7 +8,7 @@ import { makeUser, testCtx } from "../fixtures/factories";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
 import type { AppError } from "@/server/errors";
 import { raceWrites, refuseAuditInserts } from "./db-helpers";
-import { auditEvents, passkeyRow, registerPasskey, rejectsWith } from "./webauthn-helpers";
+import { auditEvents, expectOneSuccessAudit, passkeyRow, registerPasskey, rejectsWith } from "./webauthn-helpers";
 
 const GOOGLE_AAGUID = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4";
 /** Provider icons are only ever `data:` image URLs (rendered through <img>). */
@@ -84,16 +84,7 @@ describe("renameUserPasskey", () => {
     expect(summary).toMatchObject({ id: passkeyId, name: "Work laptop" });
     expect((await passkeyRow(credentialId))?.name).toBe("Work laptop");
     expect((await listUserPasskeys(user.id)).map((p) => p.name)).toEqual(["Work laptop"]);
-    const events = await auditEvents(user.id, { type: "passkey.renamed" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      outcome: "success",
-      actorId: user.id,
-      subjectUserId: user.id,
-      ip: testCtx.ip,
-      userAgent: testCtx.userAgent,
-      details: { passkeyId, from: "Old name", to: "Work laptop" },
-    });
+    await expectOneSuccessAudit(user.id, "passkey.renamed", { passkeyId, from: "Old name", to: "Work laptop" });
   });
 
   it("renames only the passkey it names", async () => {

@@ -12,6 +12,7 @@ import {
   auditEventsForCredential,
   challengeRow,
   clientDataJSON,
+  expectOneSuccessAudit,
   passkeyCount,
   passkeyRow,
   registerPasskey,
@@ -218,16 +219,7 @@ describe("registration verification: success", () => {
     const response = authenticator.createCredential({ options, origin: TEST_ORIGIN });
     const summary = await verifyRegistration({ response, user: session, binding, ctx: testCtx });
 
-    const events = await auditEvents(user.id, { type: "passkey.registration" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      outcome: "success",
-      actorId: user.id,
-      subjectUserId: user.id,
-      ip: testCtx.ip,
-      userAgent: testCtx.userAgent,
-      details: { passkeyId: summary.id, aaguid: ZERO_AAGUID, fmt: "none", deviceType: "singleDevice" },
-    });
+    await expectOneSuccessAudit(user.id, "passkey.registration", { passkeyId: summary.id, aaguid: ZERO_AAGUID, fmt: "none", deviceType: "singleDevice" });
   });
 
   it("stores a synced passkey as multiDevice and backed up", async () => {

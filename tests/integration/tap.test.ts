@@ -7,7 +7,7 @@ import { issueTemporaryAccessPass } from "@/server/tap/issue-temporary-access-pa
 import { signInWithTap } from "@/server/tap/sign-in-with-tap";
 import { generateTapCode } from "@/server/tap/tap-code";
 import { makeUser, makeUserWithTap, testCtx, uniqueEmail } from "../fixtures/factories";
-import { auditEvents, rejectsWith } from "./webauthn-helpers";
+import { auditEvents, expectOneSuccessAudit, rejectsWith } from "./webauthn-helpers";
 
 const CODE_FORMAT = /^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{4}(-[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{4}){3}$/;
 
@@ -167,16 +167,7 @@ describe("signInWithTap", () => {
     const signedInAt = await lastSignInAt(user.id);
     expect(signedInAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect((await tapRow(user.id))?.usedAt?.getTime()).toBe(signedInAt!.getTime());
-    const events = await auditEvents(user.id, { type: "tap.signin" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      outcome: "success",
-      actorId: user.id,
-      subjectUserId: user.id,
-      ip: testCtx.ip,
-      userAgent: testCtx.userAgent,
-      details: { oneTime: false },
-    });
+    await expectOneSuccessAudit(user.id, "tap.signin", { oneTime: false });
   });
 
   it("lets a multi-use pass be used twice", async () => {

@@ -42,6 +42,24 @@ export function auditEvents(subjectUserId: string, filter: { type?: string; outc
   });
 }
 
+/**
+ * Asserts that the user has exactly one `type` audit event: a success the user did themselves from
+ * testCtx (with these details, when given). Returns it for further checks.
+ */
+export async function expectOneSuccessAudit(userId: string, type: string, details?: Record<string, unknown>) {
+  const events = await auditEvents(userId, { type });
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({
+    outcome: "success",
+    actorId: userId,
+    subjectUserId: userId,
+    ip: testCtx.ip,
+    userAgent: testCtx.userAgent,
+    ...(details && { details }),
+  });
+  return events[0]!;
+}
+
 /** Audit events that name a credential id in their details. */
 export function auditEventsForCredential(credentialId: string, filter: { type?: string; outcome?: "success" | "failure" } = {}) {
   return getDb().auditEvent.findMany({
