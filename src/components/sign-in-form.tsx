@@ -1,15 +1,9 @@
 "use client";
 
-import {
-  browserSupportsWebAuthn,
-  browserSupportsWebAuthnAutofill,
-  startAuthentication,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from "@simplewebauthn/browser";
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState } from "react";
 import { ApiError, callApi } from "./api";
-import type { CredentialSignals } from "@/contracts/signals";
-import { signalAcceptedCredentials } from "./signals";
+import { getSignInOptions, passkeySignIn, verifyPasskeySignIn } from "./passkey-sign-in";
 import { useHydrated } from "./use-hydrated";
 import { describeWebAuthnError } from "./webauthn-errors";
 
@@ -17,23 +11,6 @@ type Mode = "passkey" | "tap";
 
 /** Thrown to leave a flow quietly after it changed what the page shows. */
 class Skip extends Error {}
-
-/** Runs one passkey sign-in: options, the browser prompt, verification. */
-async function passkeySignIn(email: string | undefined, autofill = false): Promise<void> {
-  const optionsJSON = await callApi<PublicKeyCredentialRequestOptionsJSON>("/api/webauthn/authentication/options", {
-    body: email ? { email } : {},
-  });
-  const response = await startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
-  await verifyPasskeySignIn(response);
-}
-
-/** Completes a passkey sign-in and tells the password manager which passkeys still count. */
-async function verifyPasskeySignIn(response: unknown): Promise<void> {
-  const { signals } = await callApi<{ signals: CredentialSignals | null }>("/api/webauthn/authentication/verify", {
-    body: { response },
-  });
-  if (signals) signalAcceptedCredentials(signals);
-}
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
   const hydrated = useHydrated();
@@ -101,10 +78,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
   function onPasskeySubmit(event: React.FormEvent) {
     event.preventDefault();
     void run(async () => {
-      const optionsJSON = await callApi<PublicKeyCredentialRequestOptionsJSON>(
-        "/api/webauthn/authentication/options",
-        { body: { email } },
-      );
+      const optionsJSON = await getSignInOptions(email);
       if (!optionsJSON.allowCredentials || optionsJSON.allowCredentials.length === 0) {
         // Nothing to offer for this account yet: a Temporary Access Pass is the way in.
         setMode("tap");

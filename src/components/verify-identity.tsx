@@ -1,8 +1,8 @@
 "use client";
 
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useId, useState } from "react";
 import { ApiError, callApi } from "./api";
+import { passkeySignIn } from "./passkey-sign-in";
 import { describeWebAuthnError } from "./webauthn-errors";
 
 interface Props {
@@ -36,14 +36,7 @@ export function VerifyIdentity({ email, hasPasskeys, titleId, purpose, onVerifie
     onVerified();
   }
 
-  const withPasskey = () =>
-    verify(async () => {
-      const optionsJSON = await callApi<PublicKeyCredentialRequestOptionsJSON>("/api/webauthn/authentication/options", {
-        body: { email },
-      });
-      const response = await startAuthentication({ optionsJSON });
-      await callApi("/api/webauthn/authentication/verify", { body: { response } });
-    }, true);
+  const withPasskey = () => verify(() => passkeySignIn(email), true);
 
   return (
     <div>

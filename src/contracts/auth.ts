@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CredentialSignals } from "./signals";
 import { Email } from "./webauthn";
 
 export const TapSignInBody = z.object({
@@ -16,3 +17,8 @@ export const SignInResponse = z.object({
   user: z.object({ id: z.string(), email: z.string(), displayName: z.string() }),
 });
 export type SignInResponse = z.infer<typeof SignInResponse>;
+
+/** A passkey sign-in also hands the browser what its Signal API passes on to password managers. */
+export const PasskeySignInResponse = SignInResponse.extend({ signals: CredentialSignals.nullable() });
+export type PasskeySignInResponse = z.infer<typeof PasskeySignInResponse>;
+

@@ -8,14 +8,12 @@ import { createUserSession, deleteUserSession, isUserSessionActive } from "./ses
 import {
   BINDING_COOKIE,
   SESSION_COOKIE,
-  SESSION_TTL_SECONDS,
   type AuthMethod,
   type BindingData,
   type SessionData,
 } from "./session-data";
 
 export type { AuthMethod, SessionData };
-export { SESSION_COOKIE, SESSION_TTL_SECONDS };
 
 export function sessionOptions(cookieName = SESSION_COOKIE): SessionOptions {
   const config = getConfig();

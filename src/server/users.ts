@@ -20,10 +20,6 @@ export async function getUserByEmail(email: string): Promise<UserProfile | null>
   return getDb().user.findUnique({ where: { email: normaliseEmail(email) }, select: profileSelect });
 }
 
-export async function getUser(userId: string): Promise<UserProfile | null> {
-  return getDb().user.findUnique({ where: { id: userId }, select: profileSelect });
-}
-
 /** Creates a user with a random WebAuthn user handle (never derived from the email). */
 export async function createUser(input: { email: string; displayName: string; role?: Role }): Promise<UserProfile> {
   return getDb().user.create({
