@@ -30,6 +30,18 @@ const ConfigSchema = z
     SESSION_IDLE_MINUTES: minutes(60, 5, 1440),
     /** A session ends this long after sign-in, however active. */
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+    /**
+     * Key material (32+ characters) for secrets kept encrypted in the database (authenticator-app
+     * secrets). Defaults to one derived from SESSION_SECRET; set it separately so that the session
+     * secret can be rotated without losing every authenticator app.
+     */
+    DATA_ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Failed TAP, password or authenticator-app attempts on one account before it is locked. */
+    SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    /** Failed attempts from one IP address (over any accounts) before that address is locked. */
+    SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+    /** The first lock's length; each further lock of the same account or address doubles it (at most a day). */
+    SIGNIN_LOCK_MINUTES: minutes(5, 1, 1440),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
   })
@@ -86,6 +98,10 @@ const ConfigSchema = z
       freshnessMs: env.FRESHNESS_MINUTES * 60_000,
       sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      dataEncryptionKey: env.DATA_ENCRYPTION_KEY ?? null,
+      signInMaxFailures: env.SIGNIN_MAX_FAILURES,
+      signInIpMaxFailures: env.SIGNIN_IP_MAX_FAILURES,
+      signInLockMs: env.SIGNIN_LOCK_MINUTES * 60_000,
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
     };

@@ -1,6 +1,7 @@
 import "server-only";
 
-export type AuthMethod = "tap" | "passkey";
+/** "password" with "totp" is multifactor; "password" alone is single-factor. */
+export type AuthMethod = "tap" | "passkey" | "password" | "totp";
 
 /** What the encrypted session cookie holds. */
 export interface SessionData {
