@@ -24,6 +24,20 @@ export const ERROR_STATUS = {
   PASSKEYS_DISABLED: 403,
   LAST_SIGN_IN_METHOD: 409,
   USER_NOT_FOUND: 404,
+  /** Password sign-in or step-up: the email, password or authenticator-app code is wrong (never says which). */
+  INVALID_CREDENTIALS: 401,
+  /** Too many failed TAP, password or code attempts: non-passkey methods wait (Retry-After says how long). */
+  SIGN_IN_LOCKED: 429,
+  /** A new password that is too short or on the common-passwords list. */
+  PASSWORD_REJECTED: 400,
+  /** The current password given when changing it is wrong. */
+  PASSWORD_INCORRECT: 400,
+  /** Setting up an authenticator app: the confirmation code does not match the secret. */
+  CODE_INVALID: 400,
+  AUTHENTICATOR_APP_EXISTS: 409,
+  AUTHENTICATOR_APP_NOT_FOUND: 404,
+  /** The registration campaign may no longer be skipped (the "Not now" limit is reached). */
+  CAMPAIGN_SKIP_NOT_ALLOWED: 409,
   NOT_FOUND: 404,
   INTERNAL: 500,
 } as const;
