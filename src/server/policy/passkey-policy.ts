@@ -56,13 +56,14 @@ export async function getCampaignPolicy(tx: Tx | null = null): Promise<CampaignP
 }
 
 async function recreatePolicyRow(db: Tx) {
-  // Upsert: two requests finding the row missing at once must not both fail on the primary key.
-  return db.passkeyPolicy.upsert({
-    where: { id: POLICY_ID },
-    create: { id: POLICY_ID, ...DEFAULT_CAMPAIGN_SETTINGS },
-    update: {},
-    select: campaignSelect,
-  });
+  // ON CONFLICT: two requests finding the row missing at once must not both fail on the key (a
+  // Prisma upsert here is a read then an insert, which races).
+  const { campaignEnabled, campaignSnoozeDays, campaignSkipLimit } = DEFAULT_CAMPAIGN_SETTINGS;
+  await db.$executeRaw`
+    INSERT INTO "PasskeyPolicy" ("id", "campaignEnabled", "campaignSnoozeDays", "campaignSkipLimit")
+    VALUES (${POLICY_ID}, ${campaignEnabled}, ${campaignSnoozeDays}, ${campaignSkipLimit})
+    ON CONFLICT ("id") DO NOTHING`;
+  return db.passkeyPolicy.findUniqueOrThrow({ where: { id: POLICY_ID }, select: campaignSelect });
 }
 
 function toCampaignPolicy(row: CampaignPolicy): CampaignPolicy {
