@@ -50,6 +50,11 @@ export type AuthenticatorType = z.infer<typeof AuthenticatorType>;
 export const RegistrationOptionsBody = z.object({
   /** Where the user wants to save the passkey; the browser still decides. */
   authenticatorType: AuthenticatorType.optional(),
+  /**
+   * Options for a conditional create (the password manager adds a passkey without a prompt),
+   * offered only right after a password + authenticator-app sign-in.
+   */
+  auto: z.literal(true).optional(),
 });
 export type RegistrationOptionsBody = z.infer<typeof RegistrationOptionsBody>;
 
@@ -58,6 +63,8 @@ export const PasskeyName = z.string().trim().min(1, "Enter a name.").max(64, "Us
 export const RegistrationVerifyBody = z.object({
   response: RegistrationResponse,
   name: PasskeyName.optional(),
+  /** The response answers options asked for with `auto: true` (a conditional create). */
+  auto: z.literal(true).optional(),
 });
 export type RegistrationVerifyBody = z.infer<typeof RegistrationVerifyBody>;
 

@@ -18,6 +18,7 @@ import {
   storePasskey,
   test,
 } from "../fixtures/playwright";
+import { createCampaignUser, deleteCampaignUser, expectPrompt, signInToContinue } from "../fixtures/campaign";
 
 const DAY = 86_400_000;
 
@@ -170,5 +171,30 @@ test.describe("axe finds no serious or critical violations", () => {
     await expect(page.getByRole("dialog").getByRole("status")).toHaveText(/the most allowed/);
     await expectAccessible(page, "add-limit");
     expect(await passkeysOf(user.id)).toHaveLength(10);
+  });
+
+  test("on the passkey registration prompt: skippable, required, and its add-passkey dialog", async ({ page, authenticator }) => {
+    expect(authenticator.id).toBeTruthy();
+    const skippable = await createCampaignUser();
+    const required = await createCampaignUser({ skips: 3 });
+    try {
+      await signInToContinue(page, skippable);
+      await expectPrompt(page);
+      await expect(page.getByRole("button", { name: "Not now" })).toBeEnabled();
+      await expectAccessible(page, "campaign-prompt");
+      await page.context().clearCookies();
+
+      await signInToContinue(page, required);
+      await expectPrompt(page);
+      await expect(page.getByText("Your organization requires a passkey. Add one to continue.")).toBeVisible();
+      await expectAccessible(page, "campaign-prompt-required");
+
+      await page.getByRole("button", { name: "Next" }).click();
+      await expect(page.getByRole("dialog").getByRole("heading", { name: "Where do you want to save your passkey?" })).toBeVisible();
+      await expectAccessible(page, "campaign-add-where");
+    } finally {
+      await deleteCampaignUser(skippable.id);
+      await deleteCampaignUser(required.id);
+    }
   });
 });

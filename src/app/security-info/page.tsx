@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { SecurityInfoView } from "@/components/security-info-view";
 import { SignOutButton } from "@/components/sign-out-button";
 import { SignOutEverywhere } from "@/components/sign-out-everywhere";
+import { getUserCampaignPrompt } from "@/server/campaign/get-user-campaign-prompt";
 import { getSecurityInfo } from "@/server/methods/get-security-info";
 import { getSignedInUser } from "@/server/session";
 
@@ -10,6 +11,7 @@ export const metadata: Metadata = { title: "Security info" };
 
 export default async function SecurityInfoPage() {
   const user = await getSignedInUser();
+  if (user && (await getUserCampaignPrompt(user))?.skippable === false) redirect("/signin/continue?returnTo=%2Fsecurity-info");
   const info = user && (await getSecurityInfo(user.userId));
   if (!info) redirect("/signin?returnTo=%2Fsecurity-info");
   return (

@@ -8,23 +8,29 @@ import { getPasskeyPolicy, type PasskeyPolicy } from "../policy/passkey-policy";
 import type { SignedInUser } from "../session";
 import { createChallenge } from "./challenges";
 import { requireFreshMultifactor } from "../require-fresh";
+import type { ChallengePurpose } from "@/generated/prisma/enums";
 
 export interface RegistrationOptionsInput {
   user: SignedInUser | null;
   /** This browser session's binding id; the challenge is only valid for it. */
   binding: string;
   authenticatorType?: AuthenticatorType;
+  /** A conditional create right after a password + authenticator-app sign-in (autoRegistration). */
+  auto?: boolean;
 }
 
 /**
  * Options for navigator.credentials.create(): a discoverable credential, the configured user
- * verification and attestation, and the user's existing credentials excluded.
- * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
+ * verification and attestation, and the user's existing credentials excluded. With `auto`, the
+ * options of a conditional create, whose challenge can only be verified as one.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED,
+ *   INVALID_REQUEST (auto, but not right after a password + code sign-in, or the user has a passkey)
  */
 export async function createRegistrationOptions(
   input: RegistrationOptionsInput,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const signedIn = requireFreshMultifactor(input.user);
+  const auto = input.auto === true;
+  const signedIn = auto ? requireFreshPasswordAndCode(input.user) : requireFreshMultifactor(input.user);
   const config = getConfig();
   const user = await getDb().user.findUnique({
     where: { id: signedIn.userId },
@@ -38,6 +44,9 @@ export async function createRegistrationOptions(
   });
   if (!user) throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
   assertMayAddPasskey(await getPasskeyPolicy(), user.passkeys.length);
+  if (auto && user.passkeys.length > 0) {
+    throw new AppError("INVALID_REQUEST", "A passkey is added this way only to an account that has none.");
+  }
 
   const options = await generateRegistrationOptions({
     rpName: config.rpName,
@@ -54,16 +63,32 @@ export async function createRegistrationOptions(
       requireResidentKey: true,
       userVerification: config.userVerification,
     },
-    preferredAuthenticatorType: input.authenticatorType,
+    // A conditional create goes to whichever password manager filled the password: no hint.
+    preferredAuthenticatorType: auto ? undefined : input.authenticatorType,
   });
 
+  const purpose: ChallengePurpose = auto ? "autoRegistration" : "registration";
   await createChallenge({
     value: options.challenge,
-    purpose: "registration",
+    purpose,
     binding: input.binding,
     userId: user.id,
   });
   return options;
+}
+
+/**
+ * A conditional create is offered only right after a password + authenticator-app sign-in: its
+ * verification waives user presence, so it must not be reachable from any other session.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, INVALID_REQUEST
+ */
+export function requireFreshPasswordAndCode(user: SignedInUser | null, now = Date.now()): SignedInUser {
+  const signedIn = requireFreshMultifactor(user, now);
+  const methods = [...signedIn.methods].sort();
+  if (methods.length !== 2 || methods[0] !== "password" || methods[1] !== "totp") {
+    throw new AppError("INVALID_REQUEST", "A passkey is added this way only right after a password and code sign-in.");
+  }
+  return signedIn;
 }
 
 /**

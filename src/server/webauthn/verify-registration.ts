@@ -17,7 +17,7 @@ import { consumeChallenge, readClientChallenge } from "./challenges";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
 import { getPasskeyPolicy } from "../policy/passkey-policy";
-import { assertMayAddPasskey } from "./create-registration-options";
+import { assertMayAddPasskey, requireFreshPasswordAndCode } from "./create-registration-options";
 import { getPasskeyProvider } from "./providers";
 import { requireFreshMultifactor } from "../require-fresh";
 
@@ -27,17 +27,22 @@ export interface VerifyRegistrationInput {
   user: SignedInUser | null;
   binding: string | undefined;
   ctx: AuditContext;
+  /** The response answers a conditional create's options (an autoRegistration challenge). */
+  auto?: boolean;
 }
 
 /**
  * Verifies the browser's registration response and stores the new passkey. The challenge is
- * consumed first, so a response can be tried once; a failure stores nothing.
- * @throws UNAUTHENTICATED, REAUTH_REQUIRED, CHALLENGE_INVALID, CHALLENGE_EXPIRED,
+ * consumed first, so a response can be tried once; a failure stores nothing. A challenge is
+ * consumed only by the ceremony it was minted for: `auto` responses need an autoRegistration
+ * challenge and every other response a registration one.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, INVALID_REQUEST, CHALLENGE_INVALID, CHALLENGE_EXPIRED,
  *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
  */
 export async function verifyRegistration(input: VerifyRegistrationInput): Promise<PasskeySummary> {
   const { ctx, response } = input;
-  const user = requireFreshMultifactor(input.user);
+  const auto = input.auto === true;
+  const user = auto ? requireFreshPasswordAndCode(input.user) : requireFreshMultifactor(input.user);
   const config = getConfig();
   const fail = async (code: "REGISTRATION_FAILED" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "CREDENTIAL_ALREADY_REGISTERED", message: string, reason: string) => {
     await recordAudit(null, ctx, {
@@ -45,14 +50,18 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       outcome: "failure",
       actorId: user.userId,
       subjectUserId: user.userId,
-      details: { reason, credentialId: response.id.slice(0, 200) },
+      details: { reason, credentialId: response.id.slice(0, 200), ...(auto && { via: "auto" }) },
     });
     return new AppError(code, message, { cause: reason });
   };
 
   let challenge;
   try {
-    challenge = await consumeChallenge(readClientChallenge(response.response.clientDataJSON), "registration", input.binding);
+    challenge = await consumeChallenge(
+      readClientChallenge(response.response.clientDataJSON),
+      auto ? "autoRegistration" : "registration",
+      input.binding,
+    );
   } catch (error) {
     if (error instanceof AppError && error.code !== "INVALID_REQUEST") {
       throw await fail(error.code as "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED", error.message, error.code);
@@ -70,8 +79,12 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       expectedChallenge: challenge.value,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
-      requireUserPresence: true,
-      requireUserVerification: config.userVerification === "required",
+      // A conditional create may complete without any gesture (WebAuthn L3 §5.1.3, "conditional"
+      // mediation): the authenticator reports no user presence and the spec gives no user
+      // verification guarantee either. Both are waived for that ceremony's challenge only, which
+      // is minted solely right after a password + code sign-in; every other registration needs UP.
+      requireUserPresence: !auto,
+      requireUserVerification: !auto && config.userVerification === "required",
     });
   } catch (error) {
     throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", errorText(error));
@@ -122,7 +135,13 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
         outcome: "success",
         actorId: user.userId,
         subjectUserId: user.userId,
-        details: { passkeyId: row.id, aaguid: info.aaguid, fmt: info.fmt, deviceType: info.credentialDeviceType },
+        details: {
+          passkeyId: row.id,
+          aaguid: info.aaguid,
+          fmt: info.fmt,
+          deviceType: info.credentialDeviceType,
+          ...(auto && { via: "auto" }),
+        },
       });
       return toPasskeySummary(row);
     });

@@ -1,6 +1,11 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { CampaignPrompt } from "@/components/campaign-prompt";
 import { safeReturnTo } from "@/contracts/return-to";
-import { getSignedInUser } from "@/server/session";
+import { getUserCampaignPrompt } from "@/server/campaign/get-user-campaign-prompt";
+import { isFreshMultifactor, getSignedInUser } from "@/server/session";
+
+export const metadata: Metadata = { title: "Add a passkey" };
 
 /**
  * Every sign-in lands here before going on to where the user was going: the place for what must
@@ -9,6 +14,22 @@ import { getSignedInUser } from "@/server/session";
 export default async function AfterSignInPage({ searchParams }: { searchParams: Promise<{ returnTo?: string | string[] }> }) {
   const raw = (await searchParams).returnTo;
   const returnTo = safeReturnTo(Array.isArray(raw) ? raw[0] : raw);
-  if (!(await getSignedInUser())) redirect(`/signin?returnTo=${encodeURIComponent(returnTo)}`);
-  redirect(returnTo);
+  const user = await getSignedInUser();
+  if (!user) redirect(`/signin?returnTo=${encodeURIComponent(returnTo)}`);
+  const prompt = await getUserCampaignPrompt(user);
+  if (!prompt) redirect(returnTo);
+  const afterPasswordAndCode =
+    user.methods.length === 2 && user.methods.includes("password") && user.methods.includes("totp") && isFreshMultifactor(user);
+  return (
+    <main id="main" className="narrow">
+      <p className="brand">Security Info</p>
+      <CampaignPrompt
+        email={prompt.email}
+        skippable={prompt.skippable}
+        skipsLeft={prompt.skipsLeft}
+        returnTo={returnTo}
+        tryAutoRegister={afterPasswordAndCode}
+      />
+    </main>
+  );
 }
