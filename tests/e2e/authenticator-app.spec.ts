@@ -175,3 +175,35 @@ test("at the passkey limit, Add sign-in method still offers an authenticator app
   await dialog.getByRole("button", { name: "Add", exact: true }).click();
   await expect(dialog.getByRole("heading", { name: "Start by getting the app" })).toBeVisible();
 });
+
+test("at 360 px every step of adding the app fits the width, with the QR code and the secret whole", async ({ page, user }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signInWithTap(page, user);
+  const fitsWidth = async () => {
+    const { scrollWidth, offenders } = await page.evaluate(() => {
+      const outside = Array.from(document.querySelectorAll<HTMLElement>("dialog[open] *"))
+        .filter((el) => !el.closest(".visually-hidden"))
+        .map((el) => ({ el, box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && (box.right > window.innerWidth + 0.5 || box.left < -0.5))
+        .map(({ el }) => `${el.tagName.toLowerCase()}.${el.className}`);
+      return { scrollWidth: document.documentElement.scrollWidth, offenders: outside };
+    });
+    expect(offenders).toEqual([]);
+    expect(scrollWidth).toBeLessThanOrEqual(360);
+  };
+  const dialog = await openAppSetup(page);
+  await fitsWidth();
+  await dialog.getByRole("button", { name: "Next" }).click();
+  const secret = await readShownSecret(dialog);
+  await fitsWidth();
+  await expect(dialog.getByRole("img", { name: "QR code to scan with your authenticator app" })).toBeInViewport({ ratio: 1 });
+  await dialog.locator("[data-secret]").scrollIntoViewIfNeeded();
+  await expect(dialog.locator("[data-secret]")).toBeInViewport({ ratio: 1 });
+  await dialog.getByRole("button", { name: "Next" }).scrollIntoViewIfNeeded();
+  await expect(dialog.getByRole("button", { name: "Next" })).toBeInViewport({ ratio: 1 });
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await expect(dialog.getByRole("heading", { name: "Enter the 6-digit code" })).toBeVisible();
+  await fitsWidth();
+  await dialog.getByRole("button", { name: "Back" }).click();
+  await finishAppSetup(dialog, secret);
+});
