@@ -16,7 +16,7 @@ export function OtherMethodsList({ methods, onChangePassword, onRemoveApp }: Pro
   const { password, authenticatorApp } = methods;
   return (
     <>
-      <h2 id="other-methods-heading" className="list-heading" tabIndex={-1}>
+      <h2 id="other-methods-heading" className="list-heading other-methods" tabIndex={-1}>
         Other sign-in methods
       </h2>
       <ul className="methods" aria-labelledby="other-methods-heading">
