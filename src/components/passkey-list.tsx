@@ -7,7 +7,7 @@ import { useHydrated } from "./use-hydrated";
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
-function formatDate(iso: string): string {
+export function formatDate(iso: string): string {
   return dateFormat.format(new Date(iso));
 }
 

@@ -1,12 +1,17 @@
 "use client";
 
 import { useRef, useState } from "react";
+import { SIGN_IN_METHOD_LABELS, type OtherMethods, type SignInMethod } from "@/contracts/methods";
 import type { PasskeyListResponse, PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
 import { AddMethodDialog, type AddMethodDialogHandle } from "./add-method-dialog";
 import { callApi } from "./api";
+import { DefaultMethodDialog, type DefaultMethodDialogHandle } from "./default-method-dialog";
 import { DeletePasskeyDialog, type DeletePasskeyDialogHandle } from "./delete-passkey-dialog";
+import { OtherMethodsList } from "./other-methods-list";
 import { PasskeyList } from "./passkey-list";
+import { PasswordDialog, type PasswordDialogHandle } from "./password-dialog";
+import { RemoveAuthenticatorAppDialog, type RemoveAuthenticatorAppDialogHandle } from "./remove-authenticator-app-dialog";
 import { signalCurrentUserDetails, signalUnknownCredential } from "./signals";
 import { useHydrated } from "./use-hydrated";
 
@@ -17,12 +22,19 @@ interface Props {
   passkeysEnabled: boolean;
   hasUsableTap: boolean;
   signals: CredentialSignals;
+  /** The password, the authenticator app and the chosen default sign-in method. */
+  methods: OtherMethods;
 }
 
-/** The interactive part of the security-info page: the methods list and its dialogs. */
-export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, hasUsableTap, signals }: Props) {
+/** The interactive part of the security-info page: the methods lists and their dialogs. */
+export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, hasUsableTap, signals, methods: initialMethods }: Props) {
   const hydrated = useHydrated();
   const [passkeys, setPasskeys] = useState(initialPasskeys);
+  const [methods, setMethods] = useState(initialMethods);
+  const passwordRef = useRef<PasswordDialogHandle>(null);
+  const removeAppRef = useRef<RemoveAuthenticatorAppDialogHandle>(null);
+  const defaultRef = useRef<DefaultMethodDialogHandle>(null);
+  const changeDefaultRef = useRef<HTMLButtonElement>(null);
   const [highlightId, setHighlightId] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const addRef = useRef<AddMethodDialogHandle>(null);
@@ -44,19 +56,64 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
     }
   }
 
+  function otherHeadingFocus() {
+    document.getElementById("other-methods-heading")?.focus();
+  }
+
   function upsert(passkey: PasskeySummary) {
     setPasskeys((list) => [passkey, ...list.filter((p) => p.id !== passkey.id)]);
   }
 
+  // The methods a default can be: "password" is password + authenticator app, both present.
+  const choosable: SignInMethod[] = [
+    ...(passkeys.length > 0 ? ["passkey" as const] : []),
+    ...(methods.password && methods.authenticatorApp ? ["password" as const] : []),
+  ];
+  const chosen = methods.defaultSignInMethod && choosable.includes(methods.defaultSignInMethod) ? methods.defaultSignInMethod : null;
+  // Without a choice, the sign-in page offers what the account has, passkeys first.
+  const effective = chosen ?? choosable[0] ?? null;
+  const defaultLabel = effective ? SIGN_IN_METHOD_LABELS[effective] : hasUsableTap ? "Temporary Access Pass" : "None";
+  const focusMethod = (name: string) => document.querySelector<HTMLElement>(`[data-method-action="${name}"]`)?.focus();
+
   return (
     <>
-      <p className="default-method">
-        <span>Default sign-in method:</span> <strong>{passkeys.length > 0 ? "Passkey" : hasUsableTap ? "Temporary Access Pass" : "None"}</strong>
-      </p>
+      <div className="default-method-row">
+        <p className="default-method">
+          <span>Default sign-in method:</span> <strong>{defaultLabel}</strong>
+        </p>
+        {choosable.length > 0 && (
+          <button
+            ref={changeDefaultRef}
+            type="button"
+            className="link"
+            disabled={!hydrated}
+            aria-label="Change default sign-in method"
+            onClick={() => defaultRef.current?.open()}
+          >
+            Change
+          </button>
+        )}
+      </div>
+      <DefaultMethodDialog
+        ref={defaultRef}
+        methods={choosable}
+        current={effective}
+        onChanged={(method) => {
+          setMethods((m) => ({ ...m, defaultSignInMethod: method }));
+          setAnnouncement(`Default sign-in method changed to ${SIGN_IN_METHOD_LABELS[method]}.`);
+        }}
+        onClosed={() => changeDefaultRef.current?.focus()}
+      />
       <AddMethodDialog
         ref={addRef}
         email={email}
         hasPasskeys={passkeys.length > 0}
+        hasAuthenticatorApp={methods.authenticatorApp !== null}
+        hasPassword={methods.password !== null}
+        onAuthenticatorAppAdded={(authenticatorApp) => {
+          setMethods((m) => ({ ...m, authenticatorApp }));
+          setAnnouncement("Authenticator app added.");
+        }}
         passkeyUnavailable={unavailable}
         onCreated={(passkey) => upsert(passkey)}
         onAdded={(passkey) => {
@@ -99,10 +156,43 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
         onDismissed={(id) => document.querySelector<HTMLElement>(`[data-delete-for="${id}"]`)?.focus()}
         onDeleted={(deleted) => {
           setPasskeys((list) => list.filter((p) => p.id !== deleted.id));
+          // The server clears a default of "passkey" with the last passkey.
+          if (passkeys.length <= 1) setMethods((m) => (m.defaultSignInMethod === "passkey" ? { ...m, defaultSignInMethod: null } : m));
           setAnnouncement("Passkey deleted.");
           signalUnknownCredential(signals.rpId, deleted.credentialId);
           headingRef.current?.focus();
           void reload();
+        }}
+      />
+      <OtherMethodsList
+        methods={methods}
+        onChangePassword={() => passwordRef.current?.open()}
+        onRemoveApp={() => removeAppRef.current?.open()}
+      />
+      <PasswordDialog
+        ref={passwordRef}
+        email={email}
+        hasPasskeys={passkeys.length > 0}
+        hasPassword={methods.password !== null}
+        onSaved={(result) => {
+          setMethods((m) => ({ ...m, password: result.password }));
+          setAnnouncement(
+            result.changed
+              ? `Password changed.${result.otherSessionsEnded > 0 ? " You were signed out on your other devices." : ""}`
+              : "Password set.",
+          );
+        }}
+        onClosed={() => focusMethod("password")}
+      />
+      <RemoveAuthenticatorAppDialog
+        ref={removeAppRef}
+        email={email}
+        hasPasskeys={passkeys.length > 0}
+        onDismissed={() => focusMethod("authenticator-app")}
+        onRemoved={(result) => {
+          setMethods((m) => ({ ...m, authenticatorApp: null, defaultSignInMethod: result.defaultSignInMethod }));
+          setAnnouncement("Authenticator app deleted.");
+          otherHeadingFocus();
         }}
       />
       <p className="visually-hidden" role="status" aria-live="polite">

@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   CAMPAIGN_SKIP_NOT_ALLOWED: 409,
   NOT_FOUND: 404,
   INTERNAL: 500,
+  /** The default sign-in method chosen is not one the user has (password means password + authenticator app). */
+  METHOD_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { getDb } from "@/server/db";
+import { codeFor, giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
+import { fillNewPassword, openAppSetup, readShownSecret, verifyWithTap, wrongAppCode } from "../fixtures/methods";
 import {
   addPasskey,
   ageSession,
@@ -196,5 +198,67 @@ test.describe("axe finds no serious or critical violations", () => {
       await deleteCampaignUser(skippable.id);
       await deleteCampaignUser(required.id);
     }
+  });
+
+  test("while adding an authenticator app, at each step", async ({ page, context, user }) => {
+    await signInWithTap(page, user);
+    await ageSession(context, 11 * 60_000);
+    const dialog = await openAppSetup(page);
+    await expectAccessible(page, "app-start");
+
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+    await expectAccessible(page, "app-verify");
+    await verifyWithTap(dialog, user.tapCode);
+
+    await expect(dialog.getByRole("heading", { name: "Scan the QR code" })).toBeVisible();
+    await expectAccessible(page, "app-scan");
+    const secret = await readShownSecret(dialog);
+    await expectAccessible(page, "app-scan-manual");
+
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Enter the 6-digit code" })).toBeVisible();
+    await expectAccessible(page, "app-code");
+    await dialog.getByLabel("Code", { exact: true }).fill(wrongAppCode(secret));
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("alert")).toBeVisible();
+    await expectAccessible(page, "app-code-error");
+
+    await dialog.getByLabel("Code", { exact: true }).fill(codeFor(secret));
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Authenticator app added" })).toBeVisible();
+    await expectAccessible(page, "app-done");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(dialog).toBeHidden();
+    await expectAccessible(page, "security-info-with-app");
+  });
+
+  test("in the password, remove-app and default-method dialogs", async ({ page, user }) => {
+    await storePasskey(user.id, { name: "Phone" });
+    await givePassword(user.id);
+    await giveAuthenticatorApp(user.id);
+    await signInWithTap(page, user);
+    await expect(page.getByRole("button", { name: "Change password" })).toBeEnabled();
+    await expectAccessible(page, "security-info-all-methods");
+    const dialog = page.getByRole("dialog");
+
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(dialog.getByRole("heading", { name: "Change your password" })).toBeVisible();
+    await expectAccessible(page, "password-form");
+    await fillNewPassword(dialog, "password1");
+    await expect(dialog.getByRole("alert")).toBeVisible();
+    await expectAccessible(page, "password-rejected");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Delete authenticator app" }).click();
+    await expect(dialog.getByRole("heading", { name: "Delete authenticator app?" })).toBeVisible();
+    await expectAccessible(page, "remove-app-confirm");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Change default sign-in method" }).click();
+    await expect(dialog.getByRole("heading", { name: "Change default sign-in method" })).toBeVisible();
+    await expectAccessible(page, "default-method");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
   });
 });

@@ -5,6 +5,7 @@
 // test-results/screens/<project>/ (and are attached to the report).
 import type { Page, TestInfo } from "@playwright/test";
 import { getDb } from "@/server/db";
+import { giveAuthenticatorApp } from "../fixtures/credentials";
 import { E2E } from "../fixtures/e2e-env";
 import {
   addPasskey,
@@ -578,6 +579,8 @@ test.describe("delete", () => {
 // ---------------------------------------------------------------------------------------------
 
 test("at 10 passkeys the Add dialog explains the limit and offers no Add; the server refuses an 11th", async ({ page, authenticator, user }) => {
+  // With an authenticator app already, a passkey is the only method the dialog could offer.
+  await giveAuthenticatorApp(user.id);
   for (let i = 1; i <= 9; i++) await storePasskey(user.id, { name: `Stored key ${i}`, createdAt: new Date(Date.now() - (10 - i) * DAY) });
   await signInWithTap(page, user);
   await expect(countHeading(page, 9)).toBeVisible();

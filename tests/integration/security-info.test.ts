@@ -79,6 +79,7 @@ describe("getSecurityInfo", () => {
       passkeysEnabled: true,
       hasUsableTap: false,
       signals: { ...(await getCredentialSignals(user.id))!, acceptedCredentialIds: expectedIds },
+      methods: { password: null, authenticatorApp: null, defaultSignInMethod: null },
     });
     expect(info!.signals).toMatchObject({ rpId: "localhost", userId: await webauthnUserId(user.id), userName: user.email, displayName: "Grace Hopper" });
   });

@@ -33,6 +33,7 @@ export default async function SecurityInfoPage() {
           passkeysEnabled={info.passkeysEnabled}
           hasUsableTap={info.hasUsableTap}
           signals={info.signals}
+          methods={info.methods}
         />
         <SignOutEverywhere />
       </main>

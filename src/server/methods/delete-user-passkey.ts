@@ -6,12 +6,13 @@ import { AppError } from "../errors";
 import { lockUser } from "../lock-user";
 import { requireFreshMultifactor } from "../require-fresh";
 import type { SignedInUser } from "../session";
-import { isTapUsable } from "../tap/tap-usable";
+import { getWaysToSignIn } from "./ways-to-sign-in";
 
 /**
  * Deletes one of the user's passkeys after a fresh multifactor sign-in. Removing the last passkey
- * of an account that has no other usable way in (a valid Temporary Access Pass) needs an explicit
- * `confirmNoSignInMethod`, so nobody locks themselves out by accident.
+ * of an account that has no other usable way in (a valid Temporary Access Pass, or a password with
+ * a confirmed authenticator app) needs an explicit `confirmNoSignInMethod`, so nobody locks
+ * themselves out by accident. A default of "passkey" goes with the last passkey.
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, PASSKEY_NOT_FOUND, LAST_SIGN_IN_METHOD
  */
 export async function deleteUserPasskey(input: {
@@ -29,13 +30,10 @@ export async function deleteUserPasskey(input: {
       select: { id: true, name: true, credentialId: true },
     });
     if (!passkey) throw new AppError("PASSKEY_NOT_FOUND", "That passkey no longer exists.");
-    const remaining = (await tx.passkey.count({ where: { userId: user.userId } })) - 1;
+    const ways = await getWaysToSignIn(tx, user.userId, now);
+    const remaining = ways.passkeys - 1;
     if (remaining === 0 && !input.confirmNoSignInMethod) {
-      const tap = await tx.temporaryAccessPass.findUnique({
-        where: { userId: user.userId },
-        select: { expiresAt: true, oneTime: true, usedAt: true },
-      });
-      if (!isTapUsable(tap, now)) {
+      if (!ways.usableTap && !ways.passwordAndApp) {
         throw new AppError(
           "LAST_SIGN_IN_METHOD",
           "This is your last way to sign in. Confirm that you want to delete it anyway: you will need a new Temporary Access Pass from your administrator to sign in again.",
@@ -43,6 +41,9 @@ export async function deleteUserPasskey(input: {
       }
     }
     await tx.passkey.delete({ where: { id: passkey.id, userId: user.userId } });
+    if (remaining === 0) {
+      await tx.user.updateMany({ where: { id: user.userId, defaultSignInMethod: "passkey" }, data: { defaultSignInMethod: null } });
+    }
     await recordAudit(tx, input.ctx, {
       type: "passkey.deleted",
       outcome: "success",

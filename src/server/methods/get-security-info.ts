@@ -1,4 +1,5 @@
 import "server-only";
+import type { OtherMethods } from "@/contracts/methods";
 import type { PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
 import { getDb } from "../db";
@@ -17,6 +18,8 @@ export interface SecurityInfo {
   /** Whether a Temporary Access Pass can still sign the user in. */
   hasUsableTap: boolean;
   signals: CredentialSignals;
+  /** The password, the authenticator app (once confirmed) and the chosen default sign-in method. */
+  methods: OtherMethods;
 }
 
 /** Everything the security-info page shows, in one query. */
@@ -29,6 +32,10 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
         displayName: true,
         webauthnUserId: true,
         temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
+        passwordHash: true,
+        passwordChangedAt: true,
+        defaultSignInMethod: true,
+        authenticatorApp: { select: { confirmedAt: true } },
         passkeys: { select: passkeySummarySelect, orderBy: passkeyListOrder },
       },
     }),
@@ -43,5 +50,10 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
     passkeysEnabled: policy.enabled,
     hasUsableTap: isTapUsable(user.temporaryAccessPass),
     signals: toCredentialSignals(user),
+    methods: {
+      password: user.passwordHash ? { changedAt: (user.passwordChangedAt ?? new Date(0)).toISOString() } : null,
+      authenticatorApp: user.authenticatorApp?.confirmedAt ? { addedAt: user.authenticatorApp.confirmedAt.toISOString() } : null,
+      defaultSignInMethod: user.defaultSignInMethod,
+    },
   };
 }

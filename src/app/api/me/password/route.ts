@@ -1,0 +1,13 @@
+import { SetPasswordBody } from "@/contracts/methods";
+import { requireUser } from "@/server/auth-routes";
+import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { setUserPassword } from "@/server/password/set-user-password";
+import { getSession } from "@/server/session";
+
+// Sets or changes the password; the user's other sessions end, this one stays.
+export const PUT = withErrors(async (req) => {
+  const user = await requireUser();
+  const { newPassword } = await readJson(req, SetPasswordBody);
+  const { sessionId } = await getSession();
+  return Response.json(await setUserPassword({ user, currentSessionId: sessionId, newPassword, ctx: auditContext(req) }));
+});

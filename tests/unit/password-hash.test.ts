@@ -1,0 +1,66 @@
+// Password hashing (scrypt with its parameters recorded in every hash).
+import { describe, expect, it } from "vitest";
+import { hashPassword, PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
+
+describe("password hashing", () => {
+  it("writes scrypt$<log2 N>$<r>$<p>$<16-byte salt>$<32-byte key>, never the password", async () => {
+    const hash = await hashPassword("plum tree under the bridge");
+    const parts = hash.split("$");
+    expect(parts.slice(0, 4)).toEqual(["scrypt", "17", "8", "1"]);
+    expect(Buffer.from(parts[4]!, "base64url")).toHaveLength(16);
+    expect(Buffer.from(parts[5]!, "base64url")).toHaveLength(32);
+    expect(hash).not.toContain("plum");
+  });
+
+  it("salts every hash: the same password hashes differently twice, and both verify", async () => {
+    const [a, b] = [await hashPassword("same password"), await hashPassword("same password")];
+    expect(a).not.toBe(b);
+    expect(await verifyPassword(a, "same password")).toBe(true);
+    expect(await verifyPassword(b, "same password")).toBe(true);
+  });
+
+  it("refuses a wrong password, one differing only in case, and an empty one", async () => {
+    const hash = await hashPassword("Plum tree");
+    expect(await verifyPassword(hash, "Plum tree")).toBe(true);
+    expect(await verifyPassword(hash, "plum tree")).toBe(false);
+    expect(await verifyPassword(hash, "Plum tree ")).toBe(false);
+    expect(await verifyPassword(hash, "")).toBe(false);
+  });
+
+  it("normalises with NFKC: a composed and a decomposed é, full-width and ASCII letters, a ligature and its letters match", async () => {
+    const composed = await hashPassword("caf\u00e9 au lait");
+    expect(await verifyPassword(composed, "cafe\u0301 au lait")).toBe(true);
+    const fullWidth = await hashPassword("\uff50\uff4c\uff55\uff4d");
+    expect(await verifyPassword(fullWidth, "plum")).toBe(true);
+    const ligature = await hashPassword("\ufb03x");
+    expect(await verifyPassword(ligature, "ffix")).toBe(true);
+  });
+
+  it("answers false, after the same work, for no hash or a malformed one", async () => {
+    for (const stored of [null, undefined, "", "bcrypt$2b$10$abc", "scrypt$17$8$1$c2FsdA$aGFzaA", "scrypt$99$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]) {
+      expect(await verifyPassword(stored, "anything")).toBe(false);
+    }
+  });
+
+  it("detects hashes made with other parameters (or unreadable) as needing a rehash", async () => {
+    const current = await hashPassword("plum tree");
+    expect(passwordNeedsRehash(current)).toBe(false);
+    const [, , r, p, salt, key] = current.split("$");
+    const weaker = ["scrypt", PASSWORD_HASH_PARAMS.log2N - 3, r, p, salt, key].join("$");
+    expect(passwordNeedsRehash(weaker)).toBe(true);
+    expect(passwordNeedsRehash(["scrypt", PASSWORD_HASH_PARAMS.log2N, 4, p, salt, key].join("$"))).toBe(true);
+    expect(passwordNeedsRehash(["scrypt", PASSWORD_HASH_PARAMS.log2N, r, 2, salt, key].join("$"))).toBe(true);
+    expect(passwordNeedsRehash("not a hash")).toBe(true);
+  });
+
+  it("still verifies a hash made with older parameters (they are read from the hash)", async () => {
+    // A hash made with N = 2^14 by the same format: verify reads N from the hash, not from today's settings.
+    const { scryptSync } = await import("node:crypto");
+    const salt = Buffer.alloc(16, 3);
+    const key = scryptSync(Buffer.from("old password", "utf8"), salt, 32, { N: 2 ** 14, r: 8, p: 1 });
+    const old = ["scrypt", 14, 8, 1, salt.toString("base64url"), key.toString("base64url")].join("$");
+    expect(await verifyPassword(old, "old password")).toBe(true);
+    expect(await verifyPassword(old, "new password")).toBe(false);
+    expect(passwordNeedsRehash(old)).toBe(true);
+  });
+});
