@@ -6,7 +6,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { normaliseEmail } from "../users";
-import { LOCKOUT_MEMORY_MS, MAX_LOCK_MS, lockedMessage } from "./lock-duration";
+import { LOCKOUT_MEMORY_MS, MAX_LOCK_MS, lockedMessage } from "./lock-rules";
 
 /** The two counters a non-passkey sign-in attempt touches: its account and its IP address. */
 export interface ThrottleKeys {

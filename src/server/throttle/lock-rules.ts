@@ -6,12 +6,6 @@ export const MAX_LOCK_MS = 24 * 60 * 60_000;
 /** A key's lockouts are forgotten once its last failure is this old. */
 export const LOCKOUT_MEMORY_MS = 24 * 60 * 60_000;
 
-/** The length of a key's next lock: the first lasts `lockMs`, each further one twice the one before. */
-export function lockDurationMs(previousLockouts: number, lockMs: number): number {
-  // 2^20 first lengths already exceed a day; capping the exponent keeps the number finite.
-  return Math.min(lockMs * 2 ** Math.min(Math.max(previousLockouts, 0), 20), MAX_LOCK_MS);
-}
-
 /** "Too many attempts. Try again in 5 minutes, or sign in with a passkey." */
 export function lockedMessage(remainingMs: number): string {
   const minutes = Math.max(1, Math.ceil(remainingMs / 60_000));
