@@ -224,3 +224,19 @@ describe("counting under concurrency", () => {
     expect(await lockAudits({ subjectUserId: user.id })).toHaveLength(1);
   });
 });
+
+describe("old counters", () => {
+  it("are dropped once their last failure is a day old, and new failures start afresh", async () => {
+    configure({ account: 3 });
+    const ctx = newCtx();
+    const stale = uniqueEmail("stale");
+    const t0 = Date.now();
+    await failTap(stale, ctx, new Date(t0));
+    const key = throttleKeys(stale, null).account;
+    expect(await throttleRow(key)).toMatchObject({ failures: 1 });
+
+    await failTap(uniqueEmail("other"), newCtx(), new Date(t0 + 24 * 60 * MINUTE + 1));
+    expect(await throttleRow(key)).toBeNull();
+    expect(await throttleRow(`ip:${ctx.ip}`)).toBeNull();
+  });
+});
