@@ -126,9 +126,16 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
       setBusy(false);
       open(found.preferred);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : "Something went wrong. Please try again.");
+      const invalid = e instanceof ApiError && e.code === "INVALID_REQUEST";
+      setError(invalid ? "Enter a valid email address." : e instanceof ApiError ? e.message : "Something went wrong. Please try again.");
       setBusy(false);
+      focusStepField();
     }
+  }
+
+  /** Back to the step's first field after a refusal (its button was disabled meanwhile). */
+  function focusStepField() {
+    cardRef.current?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
   }
 
   async function submit(url: string, body: unknown, onRefused: () => void) {
@@ -262,7 +269,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
               void submit("/api/auth/password", { email, password, ...(step.withCode && { code }) }, () => {
                 setPassword("");
                 setCode("");
-                cardRef.current?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+                focusStepField();
               });
             }}
           >
@@ -316,7 +323,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
             aria-describedby={error ? ids.error : undefined}
             onSubmit={(e) => {
               e.preventDefault();
-              void submit("/api/auth/tap", { email, code: tapCode }, () => undefined);
+              void submit("/api/auth/tap", { email, code: tapCode }, focusStepField);
             }}
           >
             <p className="hint">Enter the Temporary Access Pass your administrator gave you.</p>

@@ -1,6 +1,7 @@
 // Small screens, keyboard-only use and accessible names, on every device profile. Screenshots at
 // 360 px go to test-results/layout-360/<project>/ for a human to look at.
 import type { Locator, Page, TestInfo } from "@playwright/test";
+import { giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
 import { ageSession, expect, signInWithTap, test, unknownEmailPreferring } from "../fixtures/playwright";
 
 const WIDTH = 360;
@@ -217,6 +218,27 @@ test.describe("at 360 px", () => {
     await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
     await expectDialogFits(page, dialog);
     await screenshot(page, testInfo, "dialog-5-verify");
+  });
+
+  test("the step-up dialog's password-and-code form fits and every control is named", async ({ page, context, authenticator, user }, testInfo) => {
+    await givePassword(user.id);
+    await giveAuthenticatorApp(user.id);
+    await signInWithTap(page, user);
+    const opener = page.getByRole("button", { name: "Add sign-in method" });
+    await ageSession(context, 11 * 60_000);
+    await page.reload();
+    await expect(opener).toBeEnabled();
+    await opener.click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+    // No passkey yet: the account's password and code come first, the pass one tap away.
+    await expect(dialog.getByLabel("Password", { exact: true })).toBeFocused();
+    await expect(dialog.getByRole("button", { name: "Use a Temporary Access Pass instead" })).toBeVisible();
+    await expectDialogFits(page, dialog);
+    await screenshot(page, testInfo, "dialog-6-verify-password");
+    expect(await authenticator.credentials()).toHaveLength(0);
   });
 
   // Guards a fixed bug: `.choice input` could shrink in its flex row, so the option whose hint is

@@ -238,6 +238,27 @@ test.describe("identifier-first sign-in", () => {
     expect(await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { lastSignInAt: true } })).toEqual({ lastSignInAt: null });
   });
 
+  test("a malformed email is pointed out on the first step, with the cursor back in it", async ({ page }) => {
+    await page.goto("/signin");
+    await enterEmail(page, "someone@");
+    await expect(page.getByRole("alert").filter({ hasText: "valid email" })).toHaveText("Enter a valid email address.");
+    await expect(page.getByLabel("Email")).toBeFocused();
+    await expect(page.getByRole("heading", { name: "Sign in", level: 1 })).toBeVisible();
+  });
+
+  test("a refused pass keeps the cursor in the pass field, for another try", async ({ page, user }) => {
+    await page.goto("/signin");
+    await enterEmail(page, user.email);
+    const tapField = page.getByLabel("Temporary Access Pass");
+    await tapField.fill("AAAA-BBBB-CCCC-DDDD");
+    await tapField.press("Enter");
+    await expect(page.getByRole("alert").filter({ hasText: "isn't valid" })).toBeVisible();
+    await expect(tapField).toBeFocused();
+    await tapField.fill(user.tapCode);
+    await tapField.press("Enter");
+    await expect(page).toHaveURL(/\/security-info$/);
+  });
+
   test("without WebAuthn in the browser, no passkey is offered anywhere", async ({ page, authenticator, user }) => {
     await signInWithTap(page, user);
     await addPasskey(page, "Laptop");
