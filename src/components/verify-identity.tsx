@@ -45,19 +45,20 @@ export function VerifyIdentity({ email, hasPasskeys, titleId, purpose, onVerifie
 
   useEffect(() => {
     let active = true;
-    identify(email, browserSupportsWebAuthn())
-      .then(({ methods, preferred }) => {
-        const usable = (["passkey", "password_totp", "tap"] as const).filter(
-          (m) => methods.includes(m) || (m === "passkey" && passkeys),
-        );
-        return { usable, first: (usable as readonly string[]).includes(preferred) ? (preferred as Way) : usable[0]! };
-      })
-      .catch(() => ({ usable: passkeys ? (["passkey", "tap"] as Way[]) : (["tap"] as Way[]), first: (passkeys ? "passkey" : "tap") as Way }))
-      .then(({ usable, first }) => {
-        if (!active) return;
-        setWays([...usable]);
-        setWay((current) => current ?? first);
-      });
+    void (async () => {
+      let usable: Way[] = passkeys ? ["passkey", "tap"] : ["tap"];
+      let first: Way = usable[0]!;
+      try {
+        const { methods, preferred } = await identify(email, browserSupportsWebAuthn());
+        usable = (["passkey", "password_totp", "tap"] as const).filter((m) => methods.includes(m) || (m === "passkey" && passkeys));
+        first = usable.find((m) => m === preferred) ?? usable[0]!;
+      } catch {
+        // Not reachable now: offer what is known without asking.
+      }
+      if (!active) return;
+      setWays(usable);
+      setWay((current) => current ?? first);
+    })();
     return () => {
       active = false;
     };
