@@ -22,3 +22,32 @@ export type SignInResponse = z.infer<typeof SignInResponse>;
 export const PasskeySignInResponse = SignInResponse.extend({ signals: CredentialSignals.nullable() });
 export type PasskeySignInResponse = z.infer<typeof PasskeySignInResponse>;
 
+/**
+ * A way the sign-in page can offer: "password_totp" is a password with an authenticator-app code
+ * (multifactor), "password" a password alone (single-factor).
+ */
+export const SignInOption = z.enum(["passkey", "password_totp", "password", "tap"]);
+export type SignInOption = z.infer<typeof SignInOption>;
+
+export const IdentifyBody = z.object({ email: Email });
+export type IdentifyBody = z.infer<typeof IdentifyBody>;
+
+export const IdentifyResponse = z.object({
+  methods: z.array(SignInOption).min(1),
+  preferred: SignInOption,
+});
+export type IdentifyResponse = z.infer<typeof IdentifyResponse>;
+
+export const PasswordSignInBody = z.object({
+  email: Email,
+  // Long enough for any passphrase; the hash, not this limit, does the work.
+  password: z.string().min(1, "Enter your password.").max(1024),
+  // Authenticator apps show "123 456"; spaces are ignored. A wrong code is refused like a wrong
+  // password, so only the length is checked here.
+  code: z
+    .string()
+    .max(32)
+    .transform((s) => s.replace(/\s/g, ""))
+    .optional(),
+});
+export type PasswordSignInBody = z.infer<typeof PasswordSignInBody>;

@@ -1,11 +1,12 @@
-// axe-core on every page state a user can reach: sign-in (both modes), the security-info page
+// axe-core on every page state a user can reach: each sign-in step, the security-info page
 // (empty, with passkeys, renaming) and each step of its dialogs. Serious and critical violations
 // fail the test (softly, so one run lists them all); every violation found, whatever its impact,
 // is attached to the report as axe-<state>.json.
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { getDb } from "@/server/db";
-import { codeFor, giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
+import { throttleKeys } from "@/server/throttle/sign-in-throttle";
+import { codeFor, giveAuthenticatorApp, givePassword, TEST_PASSWORD } from "../fixtures/credentials";
 import { fillNewPassword, openAppSetup, readShownSecret, verifyWithTap, wrongAppCode } from "../fixtures/methods";
 import {
   addPasskey,
@@ -14,11 +15,15 @@ import {
   expect,
   expireTap,
   finishNaming,
+  ignoreAutofill,
   openWhereStep,
   passkeysOf,
   signInWithTap,
+  signOut,
   storePasskey,
+  takeCode,
   test,
+  unknownEmailPreferring,
 } from "../fixtures/playwright";
 import { createCampaignUser, deleteCampaignUser, expectPrompt, signInToContinue } from "../fixtures/campaign";
 
@@ -41,20 +46,71 @@ async function expectAccessible(page: Page, state: string) {
 }
 
 test.describe("axe finds no serious or critical violations", () => {
-  test("on /signin, in passkey mode, Temporary Access Pass mode and with an error", async ({ page }) => {
+  test("on /signin at every step: email, pass, pass refused, other ways, password and code, locked", async ({ page, user }) => {
     await page.goto("/signin");
     await expect(page.getByLabel("Email")).toBeEnabled();
-    await expectAccessible(page, "signin-passkey");
+    await expectAccessible(page, "signin-email");
 
-    await page.getByRole("button", { name: "Use a Temporary Access Pass" }).click();
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByRole("button", { name: "Next" }).click();
     await expect(page.getByLabel("Temporary Access Pass")).toBeVisible();
     await expectAccessible(page, "signin-tap");
 
-    await page.getByLabel("Email").fill("nobody@example.test");
     await page.getByLabel("Temporary Access Pass").fill("AAAA-BBBB-CCCC-DDDD");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("alert").filter({ hasText: "isn't valid" })).toBeVisible();
     await expectAccessible(page, "signin-tap-error");
+
+    await page.getByRole("button", { name: "Sign in another way" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in another way" })).toBeVisible();
+    await expectAccessible(page, "signin-other-ways");
+
+    const email = await unknownEmailPreferring("password_totp");
+    await page.getByRole("button", { name: "Back" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(page.getByLabel("Code from your authenticator app")).toBeVisible();
+    await expectAccessible(page, "signin-password-code");
+
+    // Locked: the same address was refused enough times already.
+    await getDb().signInThrottle.create({ data: { key: throttleKeys(email, null).account, lockouts: 1, lockedUntil: new Date(Date.now() + 5 * 60_000) } });
+    await page.getByLabel("Password", { exact: true }).fill("not the password");
+    await page.getByLabel("Code from your authenticator app").fill("123456");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Too many attempts" })).toBeVisible();
+    await expectAccessible(page, "signin-locked");
+  });
+
+  test("on /signin when the passkey was not used, and in the step-up's password-and-code form", async ({ page, context, authenticator, user }) => {
+    await givePassword(user.id);
+    const secret = await giveAuthenticatorApp(user.id);
+    await signInWithTap(page, user);
+    await addPasskey(page, "Laptop");
+    await ageSession(context, 11 * 60_000);
+    await page.reload();
+
+    const dialog = page.getByRole("dialog");
+    await page.getByRole("button", { name: "Delete Laptop", exact: true }).click();
+    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(dialog.getByRole("button", { name: "Use a passkey" })).toBeVisible();
+    await dialog.getByRole("button", { name: "Use your password and code instead" }).click();
+    await expect(dialog.getByLabel("Password", { exact: true })).toBeFocused();
+    await expectAccessible(page, "delete-verify-password");
+    await dialog.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await dialog.getByLabel("Code from your authenticator app").fill(await takeCode(secret));
+    await dialog.getByRole("button", { name: "Verify" }).click();
+    await expect(dialog).toBeHidden();
+    expect(await passkeysOf(user.id)).toHaveLength(0);
+
+    // The passkey step, refused by the device (as a cancel is).
+    await addPasskey(page, "Laptop");
+    await ignoreAutofill(page);
+    await signOut(page);
+    await authenticator.setUserVerified(false);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(page.getByRole("button", { name: "Try again" })).toBeFocused();
+    await expectAccessible(page, "signin-passkey-failed");
   });
 
   test("on /security-info and each step of adding a passkey", async ({ page, context, authenticator, user }) => {

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { getDb } from "@/server/db";
+import { codeFor, giveAuthenticatorApp, givePassword, TEST_PASSWORD } from "../fixtures/credentials";
 import { E2E } from "../fixtures/e2e-env";
 import { expect, passkeysOf, test, type TestUser } from "../fixtures/playwright";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
@@ -542,6 +543,54 @@ test.describe("sign-in and the session cookie", () => {
     expect(failures).toEqual([expect.objectContaining({ outcome: "failure", details: { reason: "wrong code" } })]);
     const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { lastSignInAt: true } });
     expect(row.lastSignInAt).toBeNull();
+  });
+
+  test("a refused password answers 401 INVALID_CREDENTIALS, byte for byte the same whatever was wrong", async ({ request, user }) => {
+    await givePassword(user.id);
+    const secret = await giveAuthenticatorApp(user.id);
+    const wrongCode = codeFor(secret) === "000000" ? "111111" : "000000";
+    const attempts = [
+      { email: user.email, password: "not the password", code: codeFor(secret) },
+      { email: user.email, password: TEST_PASSWORD, code: wrongCode },
+      { email: user.email, password: TEST_PASSWORD },
+      { email: uniqueEmail("nobody"), password: TEST_PASSWORD, code: "123456" },
+    ];
+    const answers: string[] = [];
+    const headerNames: string[] = [];
+    for (const body of attempts) {
+      const res = await post(request, "/api/auth/password", body);
+      await expectError(res, 401, "INVALID_CREDENTIALS");
+      expect(setCookies(res)).toEqual([]);
+      headerNames.push(Object.keys(res.headers()).sort().join());
+      answers.push(await res.text());
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(new Set(headerNames).size).toBe(1);
+    await expectSignedOut(request);
+    const reasons = (await getDb().auditEvent.findMany({ where: { subjectUserId: user.id, type: "password.signin" }, orderBy: { id: "asc" } })).map(
+      (e) => (e.details as { reason: string }).reason,
+    );
+    expect(reasons).toEqual(["wrong password", "wrong code", "code missing"]);
+  });
+
+  test("a locked account answers 429 SIGN_IN_LOCKED with Retry-After, for the pass and the password alike", async ({ request, user }) => {
+    await givePassword(user.id);
+    for (let i = 0; i < 5; i++) {
+      await expectError(await post(request, "/api/auth/password", { email: user.email, password: `wrong ${i}` }), 401, "INVALID_CREDENTIALS");
+    }
+    for (const [path, body] of [
+      ["/api/auth/password", { email: user.email, password: TEST_PASSWORD }],
+      ["/api/auth/tap", { email: user.email, code: user.tapCode }],
+    ] as const) {
+      const res = await post(request, path, body);
+      const error = await expectError(res, 429, "SIGN_IN_LOCKED");
+      expect(error.message).toMatch(/^Too many attempts\. Try again in [45] minutes, or sign in with a passkey\.$/);
+      const retryAfter = Number(res.headers()["retry-after"]);
+      expect(retryAfter).toBeGreaterThan(240);
+      expect(retryAfter).toBeLessThanOrEqual(300);
+      expect(setCookies(res)).toEqual([]);
+    }
+    await expectSignedOut(request);
   });
 
   test("signing out ends the session", async ({ request, user }) => {

@@ -1,7 +1,8 @@
 // Small screens, keyboard-only use and accessible names, on every device profile. Screenshots at
 // 360 px go to test-results/layout-360/<project>/ for a human to look at.
 import type { Locator, Page, TestInfo } from "@playwright/test";
-import { ageSession, expect, signInWithTap, test } from "../fixtures/playwright";
+import { giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
+import { ageSession, expect, signInWithTap, test, unknownEmailPreferring } from "../fixtures/playwright";
 
 const WIDTH = 360;
 const HEIGHT = 740;
@@ -93,27 +94,23 @@ async function tabTo(page: Page, target: Locator, limit = 10): Promise<string[]>
 }
 
 test.describe("at 360 px", () => {
-  test("the sign-in page fits, in both modes and with an error, and every control is named", async ({ page }, testInfo) => {
+  test("the sign-in page fits at every step, with an error and a long email, and every control is named", async ({ page, user }, testInfo) => {
     await page.goto("/signin");
     const email = page.getByLabel("Email");
     await expect(email).toBeEnabled();
     await expect(page.getByRole("heading", { name: "Sign in", level: 1 })).toBeVisible();
-    for (const control of [
-      email,
-      page.getByRole("button", { name: "Next" }),
-      page.getByRole("button", { name: "Sign in with a passkey" }),
-      page.getByRole("button", { name: "Use a Temporary Access Pass" }),
-    ]) {
+    for (const control of [email, page.getByRole("button", { name: "Next" }), page.getByRole("button", { name: "Sign in with a passkey" })]) {
       await expectFullyInside(control);
     }
     await expectNoHorizontalOverflow(page);
     await expectControlsNamed(page.locator("body"));
     await screenshot(page, testInfo, "signin");
 
-    await page.getByRole("button", { name: "Use a Temporary Access Pass" }).click();
+    // This account has only a Temporary Access Pass: that step comes next.
+    await email.fill(user.email);
+    await page.getByRole("button", { name: "Next" }).click();
     const code = page.getByLabel("Temporary Access Pass");
     await expect(code).toBeVisible();
-    await email.fill("someone-with-a-rather-long-address@subdomain.example.test");
     await code.fill("AAAA-BBBB-CCCC-DDDD");
     const refused = page.waitForResponse((r) => r.url().endsWith("/api/auth/tap"));
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -121,13 +118,45 @@ test.describe("at 360 px", () => {
     // (Next.js keeps an empty route announcer with role=alert on every page.)
     const alert = page.getByRole("alert").filter({ hasText: "isn't valid" });
     await expect(alert).toBeVisible();
-    for (const control of [email, code, page.getByRole("button", { name: "Sign in", exact: true }), alert]) {
+    for (const control of [
+      page.getByRole("button", { name: "Back" }),
+      page.getByText(user.email),
+      code,
+      page.getByRole("button", { name: "Sign in", exact: true }),
+      alert,
+      page.getByRole("button", { name: "Sign in another way" }),
+    ]) {
       await expectFullyInside(control);
     }
-    await expectFullyInside(page.getByRole("button", { name: "Use a passkey instead" }));
     await expectNoHorizontalOverflow(page);
     await expectControlsNamed(page.locator("body"));
     await screenshot(page, testInfo, "signin-tap-error");
+
+    await page.getByRole("button", { name: "Sign in another way" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in another way", level: 1 })).toBeVisible();
+    await expectFullyInside(page.getByRole("button", { name: "Temporary Access Pass" }));
+    await expectNoHorizontalOverflow(page);
+    await expectControlsNamed(page.locator("body"));
+    await screenshot(page, testInfo, "signin-other-ways");
+
+    // A long address on the password-and-code step: it wraps, nothing scrolls sideways.
+    const long = await unknownEmailPreferring("password_totp", "someone-with-a-rather-long-address.and-more");
+    await page.getByRole("button", { name: "Back" }).click();
+    await email.fill(long);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(page.getByRole("heading", { name: "Enter password", level: 1 })).toBeVisible();
+    for (const control of [
+      page.getByText(long),
+      page.getByLabel("Password", { exact: true }),
+      page.getByLabel("Code from your authenticator app"),
+      page.getByRole("button", { name: "Sign in", exact: true }),
+      page.getByRole("button", { name: "Sign in another way" }),
+    ]) {
+      await expectFullyInside(control);
+    }
+    await expectNoHorizontalOverflow(page);
+    await expectControlsNamed(page.locator("body"));
+    await screenshot(page, testInfo, "signin-password");
   });
 
   test("security info and every reachable step of the Add sign-in method dialog fit", async ({ page, context, authenticator, user }, testInfo) => {
@@ -191,6 +220,27 @@ test.describe("at 360 px", () => {
     await screenshot(page, testInfo, "dialog-5-verify");
   });
 
+  test("the step-up dialog's password-and-code form fits and every control is named", async ({ page, context, authenticator, user }, testInfo) => {
+    await givePassword(user.id);
+    await giveAuthenticatorApp(user.id);
+    await signInWithTap(page, user);
+    const opener = page.getByRole("button", { name: "Add sign-in method" });
+    await ageSession(context, 11 * 60_000);
+    await page.reload();
+    await expect(opener).toBeEnabled();
+    await opener.click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+    // No passkey yet: the account's password and code come first, the pass one tap away.
+    await expect(dialog.getByLabel("Password", { exact: true })).toBeFocused();
+    await expect(dialog.getByRole("button", { name: "Use a Temporary Access Pass instead" })).toBeVisible();
+    await expectDialogFits(page, dialog);
+    await screenshot(page, testInfo, "dialog-6-verify-password");
+    expect(await authenticator.credentials()).toHaveLength(0);
+  });
+
   // Guards a fixed bug: `.choice input` could shrink in its flex row, so the option whose hint is
   // longest ("Another device") got a smaller radio and its text started further left.
   test("the places to save a passkey line up: same radio size, texts aligned", async ({ page, user }) => {
@@ -230,7 +280,7 @@ test.describe("keyboard only", () => {
 
     await page.keyboard.type(user.email);
     await page.keyboard.press("Enter");
-    // No passkey yet: the form switches to the pass and puts the cursor in it.
+    // No passkey, no password: the pass comes next, with the cursor in it.
     const code = page.getByLabel("Temporary Access Pass");
     await expect(code).toBeFocused();
     await page.keyboard.type(user.tapCode);

@@ -13,6 +13,11 @@ const baseEnv = {
   ORIGINS: TEST_ORIGIN,
   WEBAUTHN_USER_VERIFICATION: "preferred",
   WEBAUTHN_ATTESTATION: "direct",
+  // Every test signs in from testCtx's one address and many fail on purpose: that address must
+  // never reach the per-IP lock. The throttle's own tests use addresses of their own and set these.
+  SIGNIN_IP_MAX_FAILURES: "100000",
+  SIGNIN_MAX_FAILURES: "5",
+  SIGNIN_LOCK_MINUTES: "5",
 };
 
 Object.assign(process.env, baseEnv);

@@ -1,6 +1,6 @@
 // The zod contracts at the API boundary: what they accept, refuse and normalise.
 import { describe, expect, it } from "vitest";
-import { TapSignInBody } from "@/contracts/auth";
+import { IdentifyBody, PasswordSignInBody, TapSignInBody } from "@/contracts/auth";
 import { DeletePasskeyBody, PasskeyIdParam, RenamePasskeyBody } from "@/contracts/passkeys";
 import {
   AuthenticationOptionsBody,
@@ -278,5 +278,25 @@ describe("DeletePasskeyBody", () => {
 
   it.each([["the string \"true\"", "true"], ["1", 1], ["null", null]])("refuses a confirmation that is %s", (_label, value) => {
     expect(DeletePasskeyBody.safeParse({ confirmNoSignInMethod: value }).success).toBe(false);
+  });
+});
+
+describe("sign-in contracts", () => {
+  it("IdentifyBody normalises the email and refuses anything else", () => {
+    expect(IdentifyBody.parse({ email: "  Someone@Example.COM " })).toEqual({ email: "someone@example.com" });
+    for (const bad of [{}, { email: "nope" }, { email: 1 }]) expect(IdentifyBody.safeParse(bad).success).toBe(false);
+  });
+
+  it("PasswordSignInBody ignores spaces in the code and bounds every field", () => {
+    expect(PasswordSignInBody.parse({ email: "a@b.test", password: " pw ", code: "123 456" })).toEqual({ email: "a@b.test", password: " pw ", code: "123456" });
+    expect(PasswordSignInBody.parse({ email: "a@b.test", password: "pw" })).toEqual({ email: "a@b.test", password: "pw" });
+    for (const bad of [
+      { email: "a@b.test", password: "" },
+      { email: "a@b.test", password: "x".repeat(1025) },
+      { email: "a@b.test", password: "pw", code: "1".repeat(33) },
+      { email: "a@b.test", password: 5 },
+    ]) {
+      expect(PasswordSignInBody.safeParse(bad).success).toBe(false);
+    }
   });
 });

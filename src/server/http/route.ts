@@ -96,7 +96,10 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
 }
 
 export function toErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) return errorResponse(error.code, error.message);
+  if (error instanceof AppError) {
+    const retryAfter = error.retryAfterSeconds;
+    return errorResponse(error.code, error.message, retryAfter === undefined ? undefined : { "Retry-After": String(retryAfter) });
+  }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";

@@ -4,8 +4,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { getConfig } from "../config";
-import { getDb } from "../db";
-import { normaliseEmail } from "../users";
+import { getAccountSignInFacts } from "../auth/get-account-sign-in-facts";
 import { createChallenge } from "./challenges";
 
 export interface AuthenticationOptionsInput {
@@ -17,24 +16,20 @@ export interface AuthenticationOptionsInput {
 /**
  * Options for navigator.credentials.get(). With an email, the account's credentials are offered as
  * allowCredentials and the challenge is tied to that account; without, any discoverable
- * credential may answer.
+ * credential may answer. An unknown email gets its decoy account's made-up credentials (or none),
+ * the same every time, so the answer does not tell whether the account exists (WebAuthn §14.6.2).
  */
 export async function createAuthenticationOptions(
   input: AuthenticationOptionsInput,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const config = getConfig();
-  const user = input.email
-    ? await getDb().user.findUnique({
-        where: { email: normaliseEmail(input.email) },
-        select: { id: true, passkeys: { select: { credentialId: true, transports: true } } },
-      })
-    : null;
+  const account = input.email ? await getAccountSignInFacts(input.email) : null;
 
   const options = await generateAuthenticationOptions({
     rpID: config.rpId,
     userVerification: config.userVerification,
     timeout: 120_000,
-    allowCredentials: (user?.passkeys ?? []).map((p) => ({
+    allowCredentials: (account?.facts.passkeys ?? []).map((p) => ({
       id: p.credentialId,
       transports: p.transports as AuthenticatorTransport[],
     })),
@@ -44,7 +39,7 @@ export async function createAuthenticationOptions(
     value: options.challenge,
     purpose: "authentication",
     binding: input.binding,
-    userId: user?.id ?? null,
+    userId: account?.userId ?? null,
   });
   return options;
 }
