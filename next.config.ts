@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
   // The build checks the app; `npm run typecheck` checks everything, tests and scripts included.
   typescript: { tsconfigPath: "tsconfig.build.json" },
+  // forbidden() answers administrator pages with a real 403 for everyone else.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

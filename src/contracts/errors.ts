@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   PASSKEY_LIMIT_REACHED: 409,
   PASSKEYS_DISABLED: 403,
   LAST_SIGN_IN_METHOD: 409,
+  /** Signed in, but not allowed: administrator pages and routes for everyone else. */
+  FORBIDDEN: 403,
   USER_NOT_FOUND: 404,
   /** Password sign-in or step-up: the email, password or authenticator-app code is wrong (never says which). */
   INVALID_CREDENTIALS: 401,

@@ -1,0 +1,7 @@
+import { redirect } from "next/navigation";
+import { requireAdminPage } from "@/server/admin/require-admin";
+
+export default async function AdminHome() {
+  await requireAdminPage("/admin");
+  redirect("/admin/users");
+}
