@@ -21,10 +21,12 @@ import {
   signInWithTap,
   signOut,
   storePasskey,
+  submitTapSignIn,
   takeCode,
   test,
   unknownEmailPreferring,
 } from "../fixtures/playwright";
+import { makeAdministrator, seedAuditEvents } from "../fixtures/admin-audit";
 import { createCampaignUser, deleteCampaignUser, expectPrompt, signInToContinue } from "../fixtures/campaign";
 
 const DAY = 86_400_000;
@@ -316,5 +318,22 @@ test.describe("axe finds no serious or critical violations", () => {
     await expectAccessible(page, "default-method");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
+  });
+
+  test("on /admin/audit: the log, filtered with a next page, and refused filters", async ({ page, user }) => {
+    await makeAdministrator(user);
+    await seedAuditEvents(user, "passkey.renamed", 55);
+    await page.goto(`/signin?returnTo=${encodeURIComponent("/admin/audit")}`);
+    await submitTapSignIn(page, user);
+    await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+    await expectAccessible(page, "admin-audit");
+
+    await page.goto(`/admin/audit?user=${encodeURIComponent(user.email)}&type=passkey.renamed`);
+    await expect(page.getByRole("link", { name: "Next page" })).toBeVisible();
+    await expectAccessible(page, "admin-audit-filtered");
+
+    await page.goto("/admin/audit?from=2031-02-30");
+    await expect(page.getByText("Not a calendar date.")).toBeVisible();
+    await expectAccessible(page, "admin-audit-bad-filter");
   });
 });

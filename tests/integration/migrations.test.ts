@@ -64,6 +64,25 @@ async function dumpSchema(database: string): Promise<string> {
     .trim();
 }
 
+/** The statements the migrations add beyond what schema.prisma describes, as pg_dump prints them. */
+const AUDIT_TRIGGER_STATEMENTS = [
+  { name: "function audit_event_append_only", pattern: /CREATE FUNCTION public\.audit_event_append_only\(\) RETURNS trigger\n[\s\S]*?\n\$\$;\n*/ },
+  { name: "trigger AuditEvent_no_truncate", pattern: /CREATE TRIGGER "AuditEvent_no_truncate" [^\n]*;\n*/ },
+  { name: "trigger AuditEvent_no_update_or_delete", pattern: /CREATE TRIGGER "AuditEvent_no_update_or_delete" [^\n]*;\n*/ },
+];
+
+/** The dump without the audit trail's function and triggers, and which of them it held. */
+function withoutAuditTriggers(dump: string): { rest: string; found: string[] } {
+  let rest = dump;
+  const found: string[] = [];
+  for (const { name, pattern } of AUDIT_TRIGGER_STATEMENTS) {
+    if (!pattern.test(rest)) continue;
+    found.push(name);
+    rest = rest.replace(pattern, "");
+  }
+  return { rest: rest.replace(/\n{3,}/g, "\n\n").trim(), found };
+}
+
 beforeAll(async () => {
   await withClient(serverUrl, async (client) => {
     await client.query(`CREATE DATABASE "${fromMigrations}"`);
@@ -98,7 +117,30 @@ describe("migrations", () => {
 
     const [migrated, described] = await Promise.all([dumpSchema(fromMigrations), dumpSchema(fromSchema)]);
     expect(migrated).toContain('CREATE TABLE public."User"');
-    expect(migrated).toEqual(described);
+    // schema.prisma cannot describe triggers: the migrations add the audit trail's, and only they.
+    const { rest, found } = withoutAuditTriggers(migrated);
+    expect(found).toEqual(AUDIT_TRIGGER_STATEMENTS.map((statement) => statement.name));
+    expect(described).not.toMatch(/CREATE (FUNCTION|TRIGGER)/);
+    expect(rest).toEqual(described);
+  });
+
+  it("gives the audit table its append-only triggers, row-level for UPDATE/DELETE and statement-level for TRUNCATE", async () => {
+    const { rows } = await withClient(urlOf(fromMigrations), (client) =>
+      client.query<{ tgname: string; definition: string }>(
+        `SELECT tgname, pg_get_triggerdef(oid) AS definition FROM pg_trigger
+          WHERE tgrelid = 'public."AuditEvent"'::regclass AND NOT tgisinternal ORDER BY tgname`,
+      ),
+    );
+    expect(rows).toEqual([
+      {
+        tgname: "AuditEvent_no_truncate",
+        definition: expect.stringMatching(/BEFORE TRUNCATE ON public."AuditEvent" FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only\(\)/),
+      },
+      {
+        tgname: "AuditEvent_no_update_or_delete",
+        definition: expect.stringMatching(/BEFORE DELETE OR UPDATE ON public."AuditEvent" FOR EACH ROW EXECUTE FUNCTION audit_event_append_only\(\)/),
+      },
+    ]);
   });
 
   it("applies nothing when run again and records each migration once", async () => {
