@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireAdminPage } from "@/server/admin/require-admin";
+import { getAdminForLayout } from "@/server/admin/require-admin";
 
 export const metadata: Metadata = { title: { template: "%s · Administration", default: "Administration" } };
 
 /** The administrator area's frame. Each page also checks on its own: layouts are not re-run on every navigation. */
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const admin = await requireAdminPage("/admin");
+  const admin = await getAdminForLayout();
+  // Signed out: the page's own check sends the visitor to sign-in and back to that page.
+  if (!admin) return <>{children}</>;
   return (
     <>
       <header className="topbar">

@@ -58,6 +58,17 @@ export function adminRoute<P = Record<string, never>>(
 }
 
 /**
+ * For the /admin layout, which cannot know the page's path: the administrator, or null when nobody
+ * is signed in (the page itself then redirects to sign-in, coming back to its own path), or the 403
+ * page for anyone else.
+ */
+export async function getAdminForLayout(): Promise<SignedInAdmin | null> {
+  const user = await getSignedInUser();
+  if (!user) return null;
+  return requireAdminPage("/admin");
+}
+
+/**
  * For /admin pages: the signed-in administrator, or a redirect to sign-in (coming back to
  * `path`), or the 403 page for anyone else.
  */
