@@ -1,0 +1,103 @@
+import "server-only";
+import { getDb } from "../../db";
+import { isTapUsable } from "../../tap/tap-usable";
+import { getPasskeyProvider } from "../../webauthn/providers";
+
+export interface AdminPasskeyDetail {
+  id: string;
+  name: string;
+  aaguid: string;
+  providerName: string;
+  providerIconLight: string;
+  providerIconDark: string;
+  /** Synced (backup eligible, "multiDevice") or bound to one authenticator. */
+  synced: boolean;
+  backedUp: boolean;
+  attestationFormat: string;
+  attestationVerified: boolean;
+  transports: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface AdminUserDetail {
+  id: string;
+  email: string;
+  displayName: string;
+  role: "user" | "admin";
+  createdAt: string;
+  lastSignInAt: string | null;
+  passkeys: AdminPasskeyDetail[];
+  password: { changedAt: string | null } | null;
+  authenticatorApp: { addedAt: string } | null;
+  temporaryAccessPass: { expiresAt: string; oneTime: boolean; usable: boolean } | null;
+  activeSessions: number;
+}
+
+/** Everything the administrator's user page shows, or null for an unknown (or malformed) id. */
+export async function getAdminUserDetail(userId: string, now = new Date()): Promise<AdminUserDetail | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return null;
+  const user = await getDb().user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      displayName: true,
+      role: true,
+      createdAt: true,
+      lastSignInAt: true,
+      passwordHash: true,
+      passwordChangedAt: true,
+      authenticatorApp: { select: { confirmedAt: true } },
+      temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
+      passkeys: {
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        select: {
+          id: true,
+          name: true,
+          aaguid: true,
+          deviceType: true,
+          backedUp: true,
+          attestationFormat: true,
+          attestationVerified: true,
+          transports: true,
+          createdAt: true,
+          lastUsedAt: true,
+        },
+      },
+      _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
+    },
+  });
+  if (!user) return null;
+  const tap = user.temporaryAccessPass;
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    passkeys: user.passkeys.map((p) => {
+      const provider = getPasskeyProvider(p.aaguid);
+      return {
+        id: p.id,
+        name: p.name,
+        aaguid: p.aaguid,
+        providerName: provider.name,
+        providerIconLight: provider.iconLight,
+        providerIconDark: provider.iconDark,
+        synced: p.deviceType === "multiDevice",
+        backedUp: p.backedUp,
+        attestationFormat: p.attestationFormat,
+        attestationVerified: p.attestationVerified,
+        transports: p.transports,
+        createdAt: p.createdAt.toISOString(),
+        lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+      };
+    }),
+    password: user.passwordHash ? { changedAt: user.passwordChangedAt?.toISOString() ?? null } : null,
+    authenticatorApp: user.authenticatorApp?.confirmedAt ? { addedAt: user.authenticatorApp.confirmedAt.toISOString() } : null,
+    temporaryAccessPass: tap && { expiresAt: tap.expiresAt.toISOString(), oneTime: tap.oneTime, usable: isTapUsable(tap, now) },
+    activeSessions: user._count.sessions,
+  };
+}
