@@ -46,3 +46,34 @@ export const IssueUserTapBody = z
   })
   .strict();
 export type IssueUserTapBody = z.infer<typeof IssueUserTapBody>;
+
+export interface AdminPasskeyDetail {
+  id: string;
+  name: string;
+  aaguid: string;
+  providerName: string;
+  providerIconLight: string;
+  providerIconDark: string;
+  /** Synced (backup eligible, "multiDevice") or bound to one authenticator. */
+  synced: boolean;
+  backedUp: boolean;
+  attestationFormat: string;
+  attestationVerified: boolean;
+  transports: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface AdminUserDetail {
+  id: string;
+  email: string;
+  displayName: string;
+  role: "user" | "admin";
+  createdAt: string;
+  lastSignInAt: string | null;
+  passkeys: AdminPasskeyDetail[];
+  password: { changedAt: string | null } | null;
+  authenticatorApp: { addedAt: string } | null;
+  temporaryAccessPass: { expiresAt: string; oneTime: boolean; usable: boolean } | null;
+  activeSessions: number;
+}

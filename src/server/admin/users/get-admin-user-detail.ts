@@ -1,38 +1,8 @@
 import "server-only";
+import type { AdminUserDetail } from "@/contracts/admin-users";
 import { getDb } from "../../db";
 import { isTapUsable } from "../../tap/tap-usable";
 import { getPasskeyProvider } from "../../webauthn/providers";
-
-export interface AdminPasskeyDetail {
-  id: string;
-  name: string;
-  aaguid: string;
-  providerName: string;
-  providerIconLight: string;
-  providerIconDark: string;
-  /** Synced (backup eligible, "multiDevice") or bound to one authenticator. */
-  synced: boolean;
-  backedUp: boolean;
-  attestationFormat: string;
-  attestationVerified: boolean;
-  transports: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface AdminUserDetail {
-  id: string;
-  email: string;
-  displayName: string;
-  role: "user" | "admin";
-  createdAt: string;
-  lastSignInAt: string | null;
-  passkeys: AdminPasskeyDetail[];
-  password: { changedAt: string | null } | null;
-  authenticatorApp: { addedAt: string } | null;
-  temporaryAccessPass: { expiresAt: string; oneTime: boolean; usable: boolean } | null;
-  activeSessions: number;
-}
 
 /** Everything the administrator's user page shows, or null for an unknown (or malformed) id. */
 export async function getAdminUserDetail(userId: string, now = new Date()): Promise<AdminUserDetail | null> {

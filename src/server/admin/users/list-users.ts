@@ -118,6 +118,11 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Exact, except the unfiltered total of a large table, which is PostgreSQL's own row estimate
+ * (shown as "about"). Filtered totals stay exact: the planner's estimate for "has a passkey" was
+ * about 30% off on the bulk seed, and the exact count there costs about 0.4 s.
+ */
 async function countUsers(query: ListUsersQuery, where: Prisma.Sql): Promise<{ count: number; approximate: boolean }> {
   const db = getDb();
   if (!query.q && query.filter === "all") {
