@@ -70,8 +70,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
         </p>
       )}
       <p className="user-count" role="status">
-        {approximate ? `About ${count.toLocaleString("en-US")} users` : `${count.toLocaleString("en-US")} ${count === 1 ? "user" : "users"}`}
-        {query.q || query.filter !== "all" ? " match" : ""}
+        {countText(count, approximate, Boolean(query.q) || query.filter !== "all")}
       </p>
       {result.users.length === 0 ? (
         <p className="empty">No users found.</p>
@@ -111,6 +110,13 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
       </nav>
     </main>
   );
+}
+
+function countText(count: number, approximate: boolean, narrowed: boolean): string {
+  const n = count.toLocaleString("en-US");
+  const users = count === 1 ? "user" : "users";
+  if (approximate) return `About ${n} ${users}`;
+  return narrowed ? `${n} matching ${users}` : `${n} ${users}`;
 }
 
 function otherMethods(user: { hasPassword: boolean; hasAuthenticatorApp: boolean }): string {

@@ -1,0 +1,84 @@
+// An administrator finds a user, inspects and deletes their passkey, and gives them a Temporary
+// Access Pass that the user then signs in with in a browser of their own.
+import { createAdminWithTap, deleteUserById, storePasskey } from "../fixtures/admin-users";
+import { expect, passkeysOf, signInWithTap, submitTapSignIn, test } from "../fixtures/playwright";
+import { E2E } from "../fixtures/e2e-env";
+import { uniqueEmail } from "../fixtures/unique-email";
+import { getDb } from "@/server/db";
+
+const GOOGLE_AAGUID = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4";
+
+test("an administrator finds a user, deletes their passkey and issues a pass they sign in with", async ({ page, browser, user }) => {
+  const admin = await createAdminWithTap(uniqueEmail("e2e-admin"));
+  try {
+    const passkey = await storePasskey(user.id, {
+      aaguid: GOOGLE_AAGUID,
+      name: "Work phone",
+      synced: true,
+      attestationFormat: "none",
+      transports: ["hybrid", "internal"],
+    });
+    await signInWithTap(page, admin, "/admin/users");
+    await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+
+    await page.getByLabel("Search by email or name").fill(user.email.toUpperCase());
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByRole("status")).toHaveText("1 matching user");
+    const row = page.getByRole("row").filter({ hasText: user.email });
+    await expect(row).toContainText("1");
+    await row.getByRole("link", { name: "E2E User" }).click();
+
+    await expect(page).toHaveURL(new RegExp(`/admin/users/${user.id}$`));
+    await expect(page.getByRole("heading", { level: 1, name: "E2E User" })).toBeVisible();
+    const passkeys = page.getByRole("list", { name: /Passkeys/ });
+    const item = passkeys.getByRole("listitem").filter({ hasText: "Work phone" });
+    await expect(item).toContainText("Google Password Manager");
+    await expect(item).toContainText(GOOGLE_AAGUID);
+    await expect(item).toContainText("Synced");
+    await expect(item).toContainText("none (not verified)");
+    await expect(item).toContainText("hybrid, internal");
+
+    await item.getByRole("button", { name: "Delete passkey Work phone" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog.getByRole("heading", { name: "Delete passkey “Work phone”?" })).toBeFocused();
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await expect(dialog.getByRole("status")).toHaveText("The passkey “Work phone” was deleted.");
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await expect(page.getByText("No passkeys registered.")).toBeVisible();
+    expect(await passkeysOf(user.id)).toEqual([]);
+    const deleted = await getDb().auditEvent.findMany({ where: { subjectUserId: user.id, type: "admin.passkey.deleted" } });
+    expect(deleted).toMatchObject([{ actorId: admin.id, details: { passkeyId: passkey.id } }]);
+
+    await page.getByRole("button", { name: "Add Temporary Access Pass" }).click();
+    await expect(dialog.getByLabel("Lifetime (minutes)")).toBeFocused();
+    await dialog.getByLabel("Lifetime (minutes)").fill("30");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await expect(dialog.getByRole("heading", { name: "Temporary Access Pass added" })).toBeVisible();
+    await expect(dialog).toContainText("One time");
+    const code = (await dialog.getByTestId("tap-code").textContent())!.trim();
+    expect(code).not.toBe("");
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await expect(page.getByRole("button", { name: "Add Temporary Access Pass" })).toBeFocused();
+    await expect(page.getByRole("list", { name: "Other sign-in methods" })).toContainText("Usable, one-time");
+
+    // The user, in a browser of their own, signs in with the pass the administrator read out.
+    const theirs = await browser.newContext({ baseURL: E2E.baseURL });
+    try {
+      const userPage = await theirs.newPage();
+      await userPage.goto("/signin");
+      await submitTapSignIn(userPage, { ...user, tapCode: code });
+      await expect(userPage).toHaveURL(/\/security-info$/);
+      await expect(userPage.getByRole("heading", { level: 1, name: "Security info" })).toBeVisible();
+    } finally {
+      await theirs.close();
+    }
+  } finally {
+    await deleteUserById(admin.id);
+  }
+});
+
+test("a user who is not an administrator gets the 403 page at /admin/users", async ({ page, user }) => {
+  await signInWithTap(page, user);
+  const response = await page.goto("/admin/users");
+  expect(response?.status()).toBe(403);
+});
