@@ -40,7 +40,9 @@ test("an administrator finds a user, deletes their passkey and issues a pass the
 
     await item.getByRole("button", { name: "Delete passkey Work phone" }).click();
     const dialog = page.getByRole("dialog");
-    await expect(dialog.getByRole("heading", { name: "Delete passkey “Work phone”?" })).toBeFocused();
+    await expect(dialog.getByRole("heading", { name: "Delete passkey “Work phone”?" })).toBeVisible();
+    // A destructive confirmation starts on Cancel.
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await dialog.getByRole("button", { name: "Delete" }).click();
     await expect(dialog.getByRole("status")).toHaveText("The passkey “Work phone” was deleted.");
     await dialog.getByRole("button", { name: "Close" }).click();

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { AdminPasskeyDetail } from "@/contracts/admin-users";
 import { ApiError, callApi } from "../api";
 import { VerifyIdentity } from "../verify-identity";
+import { formatUtc } from "./users-format";
 
 export type AdminUserAction =
   | { kind: "delete-passkey"; passkeyId: string; passkeyName: string }
@@ -120,10 +121,6 @@ export function UserActions(props: Props) {
       <ActionDialog {...props} action={action} onClosed={onClosed} />
     </>
   );
-}
-
-export function formatUtc(iso: string): string {
-  return `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 }
 
 function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action, onClosed }: Props & { action: AdminUserAction | null; onClosed: () => void }) {

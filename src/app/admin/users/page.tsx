@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { formatUtc } from "@/components/admin/users-format";
 import { ListUsersQuery, type ListUsersResponse, type UserListFilter } from "@/contracts/admin-users";
 import { requireAdminPage } from "@/server/admin/require-admin";
 import { AppError } from "@/server/errors";
@@ -97,7 +98,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
                   <td>{user.role === "admin" ? "Administrator" : "User"}</td>
                   <td>{user.passkeys}</td>
                   <td>{otherMethods(user) || "None"}</td>
-                  <td>{user.lastSignInAt ? formatDate(user.lastSignInAt) : "Never"}</td>
+                  <td>{user.lastSignInAt ? formatUtc(user.lastSignInAt) : "Never"}</td>
                 </tr>
               ))}
             </tbody>
@@ -121,8 +122,4 @@ function countText(count: number, approximate: boolean, narrowed: boolean): stri
 
 function otherMethods(user: { hasPassword: boolean; hasAuthenticatorApp: boolean }): string {
   return [user.hasPassword && "Password", user.hasAuthenticatorApp && "Authenticator app"].filter(Boolean).join(", ");
-}
-
-function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatUtc, UserActions } from "@/components/admin/users-detail-actions";
+import { UserActions } from "@/components/admin/users-detail-actions";
+import { formatUtc } from "@/components/admin/users-format";
 import { requireAdminPage } from "@/server/admin/require-admin";
 import { getAdminUserDetail } from "@/server/admin/users/get-admin-user-detail";
 import { countUserPasskeys } from "@/server/admin/users/count-user-passkeys";
