@@ -1,7 +1,8 @@
 // An administrator finds a user, inspects and deletes their passkey, and gives them a Temporary
 // Access Pass that the user then signs in with in a browser of their own.
 import { createAdminWithTap, deleteUserById, storePasskey } from "../fixtures/admin-users";
-import { expect, passkeysOf, signInWithTap, submitTapSignIn, test } from "../fixtures/playwright";
+import { verifyWithTap } from "../fixtures/methods";
+import { ageSession, expect, passkeysOf, signInWithTap, submitTapSignIn, test } from "../fixtures/playwright";
 import { E2E } from "../fixtures/e2e-env";
 import { uniqueEmail } from "../fixtures/unique-email";
 import { getDb } from "@/server/db";
@@ -83,4 +84,31 @@ test("a user who is not an administrator gets the 403 page at /admin/users", asy
   await signInWithTap(page, user);
   const response = await page.goto("/admin/users");
   expect(response?.status()).toBe(403);
+});
+
+test("an administrator whose sign-in is no longer fresh verifies again, then the action goes through", async ({ page, context, browser, user }) => {
+  const admin = await createAdminWithTap(uniqueEmail("e2e-admin"));
+  try {
+    // The user is signed in elsewhere; revoking ends that session.
+    const theirs = await browser.newContext({ baseURL: E2E.baseURL });
+    const userPage = await theirs.newPage();
+    await signInWithTap(userPage, user);
+
+    await signInWithTap(page, admin, "/admin/users");
+    await page.goto(`/admin/users/${user.id}`);
+    await ageSession(context, 60 * 60_000);
+    await page.getByRole("button", { name: "Revoke sessions" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await verifyWithTap(dialog, admin.tapCode);
+    await expect(dialog.getByRole("status")).toHaveText("1 session was revoked. The user must sign in again everywhere.");
+    const events = await getDb().auditEvent.findMany({ where: { subjectUserId: user.id, type: "admin.sessions.revoked" } });
+    expect(events).toMatchObject([{ actorId: admin.id, details: { revoked: 1 } }]);
+
+    await userPage.reload();
+    await expect(userPage).toHaveURL(/\/signin/);
+    await theirs.close();
+  } finally {
+    await deleteUserById(admin.id);
+  }
 });
