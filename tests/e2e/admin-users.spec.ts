@@ -1,6 +1,6 @@
 // An administrator finds a user, inspects and deletes their passkey, and gives them a Temporary
 // Access Pass that the user then signs in with in a browser of their own.
-import { createAdminWithTap, deleteUserById, storePasskey } from "../fixtures/admin-users";
+import { createAdminWithTap, deleteUserById, deleteUsersWithPrefix, makeUsers, storePasskey, uniqueSearchPrefix } from "../fixtures/admin-users";
 import { verifyWithTap } from "../fixtures/methods";
 import { ageSession, expect, passkeysOf, signInWithTap, submitTapSignIn, test } from "../fixtures/playwright";
 import { E2E } from "../fixtures/e2e-env";
@@ -109,6 +109,40 @@ test("an administrator whose sign-in is no longer fresh verifies again, then the
     await expect(userPage).toHaveURL(/\/signin/);
     await theirs.close();
   } finally {
+    await deleteUserById(admin.id);
+  }
+});
+
+test("an administrator pages through a search with Next and Previous, and an unknown user is 404", async ({ page }) => {
+  const admin = await createAdminWithTap(uniqueEmail("e2e-admin"));
+  const prefix = uniqueSearchPrefix();
+  try {
+    const users = await makeUsers(prefix, 51);
+    await signInWithTap(page, admin, "/admin/users");
+    await page.getByLabel("Search by email or name").fill(prefix);
+    await page.getByLabel("Show").selectOption("no-passkey");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByRole("status")).toHaveText("51 matching users");
+    const rows = page.getByRole("region", { name: "Users" }).getByRole("row");
+    await expect(rows).toHaveCount(51); // 50 users and the header
+    const pages = page.getByRole("navigation", { name: "Pages" });
+    await expect(pages.getByRole("link", { name: "Previous" })).toHaveCount(0);
+
+    await pages.getByRole("link", { name: "Next" }).click();
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(1)).toContainText(users[50]!.email);
+    await expect(pages.getByRole("link", { name: "Next" })).toHaveCount(0);
+    await expect(page.getByLabel("Show")).toHaveValue("no-passkey");
+
+    await pages.getByRole("link", { name: "Previous" }).click();
+    await expect(rows).toHaveCount(51);
+    await expect(rows.nth(1)).toContainText(users[0]!.email);
+    await expect(pages.getByRole("link", { name: "Previous" })).toHaveCount(0);
+
+    const missing = await page.goto("/admin/users/00000000-0000-4000-8000-000000000000");
+    expect(missing?.status()).toBe(404);
+  } finally {
+    await deleteUsersWithPrefix(prefix);
     await deleteUserById(admin.id);
   }
 });
