@@ -28,6 +28,8 @@ import {
 } from "../fixtures/playwright";
 import { makeAdministrator, seedAuditEvents } from "../fixtures/admin-audit";
 import { createCampaignUser, deleteCampaignUser, expectPrompt, signInToContinue } from "../fixtures/campaign";
+import { createAdminWithTap, deleteUserById, storePasskey as storeAdminViewPasskey } from "../fixtures/admin-users";
+import { uniqueEmail } from "../fixtures/unique-email";
 
 const DAY = 86_400_000;
 
@@ -335,5 +337,52 @@ test.describe("axe finds no serious or critical violations", () => {
     await page.goto("/admin/audit?from=2031-02-30");
     await expect(page.getByText("Not a calendar date.")).toBeVisible();
     await expectAccessible(page, "admin-audit-bad-filter");
+  });
+
+  test("on the administrators' users list and user page, in each action dialog and the step-up", async ({ page, context, user }) => {
+    const admin = await createAdminWithTap(uniqueEmail("e2e-admin"));
+    try {
+      await storeAdminViewPasskey(user.id, { name: "Work phone", aaguid: "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4" });
+      await signInWithTap(page, admin, "/admin/users");
+      await page.getByLabel("Search by email or name").fill(user.email);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page.getByRole("status")).toHaveText("1 matching user");
+      await expectAccessible(page, "admin-users-list");
+      await page.goto("/admin/users?q=nobody-has-this-prefix");
+      await expect(page.getByText("No users found.")).toBeVisible();
+      await expectAccessible(page, "admin-users-empty");
+
+      await page.goto(`/admin/users/${user.id}`);
+      await expect(page.getByRole("heading", { level: 1, name: "E2E User" })).toBeVisible();
+      await expectAccessible(page, "admin-user-detail");
+      const dialog = page.getByRole("dialog");
+      for (const [button, heading] of [
+        ["Delete passkey Work phone", "Delete passkey “Work phone”?"],
+        ["Add Temporary Access Pass", "Add a Temporary Access Pass?"],
+        ["Revoke sessions", "Revoke sessions?"],
+        ["Require re-registration of passkeys", "Require re-registration of passkeys?"],
+      ] as const) {
+        await page.getByRole("button", { name: button }).click();
+        await expect(dialog.getByRole("heading", { name: heading })).toBeVisible();
+        await expectAccessible(page, `admin-${button.toLowerCase().replace(/\W+/g, "-")}`);
+        await dialog.getByRole("button", { name: "Cancel" }).click();
+        await expect(dialog).toBeHidden();
+      }
+
+      await page.getByRole("button", { name: "Add Temporary Access Pass" }).click();
+      await dialog.getByRole("button", { name: "Add" }).click();
+      await expect(dialog.getByTestId("tap-code")).toBeVisible();
+      await expectAccessible(page, "admin-tap-shown");
+      await dialog.getByRole("button", { name: "Close" }).click();
+
+      await ageSession(context, 60 * 60_000);
+      await page.getByRole("button", { name: "Revoke sessions" }).click();
+      await dialog.getByRole("button", { name: "Revoke" }).click();
+      await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+      await expectAccessible(page, "admin-step-up");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+    } finally {
+      await deleteUserById(admin.id);
+    }
   });
 });

@@ -1,0 +1,6 @@
+import { adminRoute } from "@/server/admin/require-admin";
+import { revokeSessionsAsAdmin } from "@/server/admin/users/revoke-sessions-as-admin";
+
+export const POST = adminRoute<{ id: string }>(async (_req, { admin, audit, params }) =>
+  Response.json(await revokeSessionsAsAdmin({ adminId: admin.userId, userId: params.id, ctx: audit })),
+);

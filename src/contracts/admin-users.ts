@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+export const USER_LIST_PAGE_SIZE = 50;
+
+export const UserListFilter = z.enum(["all", "has-passkey", "no-passkey", "campaign-pending"]);
+export type UserListFilter = z.infer<typeof UserListFilter>;
+
+/**
+ * The administrators' user search. `after` / `before` are opaque cursors taken from a previous
+ * page's `nextCursor` / `previousCursor`; at most one of them.
+ */
+export const ListUsersQuery = z
+  .object({
+    q: z.string().trim().max(254, "Search with at most 254 characters.").optional().default(""),
+    filter: UserListFilter.optional().default("all"),
+    after: z.string().max(512).optional(),
+    before: z.string().max(512).optional(),
+  })
+  .strict()
+  .refine((value) => !(value.after && value.before), "Give either after or before, not both.");
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+export interface AdminUserRow {
+  id: string;
+  email: string;
+  displayName: string;
+  role: "user" | "admin";
+  passkeys: number;
+  hasPassword: boolean;
+  hasAuthenticatorApp: boolean;
+  lastSignInAt: string | null;
+}
+
+export interface ListUsersResponse {
+  users: AdminUserRow[];
+  /** Users matching the search and filter; `approximate` when it is PostgreSQL's estimate. */
+  total: { count: number; approximate: boolean };
+  nextCursor: string | null;
+  previousCursor: string | null;
+}
+
+export const IssueUserTapBody = z
+  .object({
+    lifetimeMinutes: z.number().int("Use a whole number of minutes.").min(10).max(480),
+    oneTime: z.boolean(),
+  })
+  .strict();
+export type IssueUserTapBody = z.infer<typeof IssueUserTapBody>;
+
+export interface AdminPasskeyDetail {
+  id: string;
+  name: string;
+  aaguid: string;
+  providerName: string;
+  providerIconLight: string;
+  providerIconDark: string;
+  /** Synced (backup eligible, "multiDevice") or bound to one authenticator. */
+  synced: boolean;
+  backedUp: boolean;
+  attestationFormat: string;
+  attestationVerified: boolean;
+  transports: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface AdminUserDetail {
+  id: string;
+  email: string;
+  displayName: string;
+  role: "user" | "admin";
+  createdAt: string;
+  lastSignInAt: string | null;
+  passkeys: AdminPasskeyDetail[];
+  password: { changedAt: string | null } | null;
+  authenticatorApp: { addedAt: string } | null;
+  temporaryAccessPass: { expiresAt: string; oneTime: boolean; usable: boolean } | null;
+  activeSessions: number;
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "../../errors";
+
+/** A position in the list ordered by (email, id): the last (or first) row a page showed. */
+export interface UserListPosition {
+  email: string;
+  id: string;
+}
+
+const Position = z.tuple([z.string().min(1).max(254), z.uuid()]);
+
+/** Opaque to clients; not secret (it holds only what the page shows), but validated on the way in. */
+export function encodeUserListCursor(position: UserListPosition): string {
+  return Buffer.from(JSON.stringify([position.email, position.id]), "utf8").toString("base64url");
+}
+
+/** @throws INVALID_REQUEST for anything that is not a cursor this server wrote */
+export function decodeUserListCursor(cursor: string): UserListPosition {
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalid();
+  }
+  const parsed = Position.safeParse(data);
+  if (!parsed.success) throw invalid();
+  return { email: parsed.data[0], id: parsed.data[1] };
+}
+
+function invalid() {
+  return new AppError("INVALID_REQUEST", "The page link is not valid. Start the search again.");
+}
