@@ -92,3 +92,18 @@ export const POLICY_RULE_LABELS: Record<PolicyRule, string> = {
   aaguidNotAllowed: "this provider isn't on the allowed list",
   aaguidBlocked: "this provider is blocked",
 };
+
+/** GET /api/admin/policy/users?email=: users to pick for a "selected" policy target. */
+export const PolicyUserSearchQuery = z.object({
+  email: z.string().trim().min(1, "Type the start of an email address.").max(254),
+});
+export const PolicyUserSearchResponse = z.object({ users: z.array(PolicyTargetUser) });
+export type PolicyUserSearchResponse = z.infer<typeof PolicyUserSearchResponse>;
+
+/** A passkey provider an administrator can pick for the key restriction list. */
+export interface PolicyProviderOption {
+  aaguid: string;
+  name: string;
+  iconLight: string;
+  iconDark: string;
+}
