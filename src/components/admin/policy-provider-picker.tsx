@@ -71,7 +71,7 @@ export function PolicyProviderPicker({ providers, aaguids, mode, error, validate
                 type="button"
                 className="link"
                 disabled={chosen.has(p.aaguid)}
-                aria-label={`${verb} ${p.name}`}
+                aria-label={`${chosen.has(p.aaguid) ? "Listed" : verb} ${p.name}`}
                 onClick={() => onChange([...aaguids, p.aaguid])}
               >
                 {chosen.has(p.aaguid) ? "Listed" : verb}

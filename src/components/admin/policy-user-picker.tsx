@@ -83,7 +83,7 @@ export function PolicyUserPicker({ users, error, onChange }: Props) {
                 type="button"
                 className="link"
                 disabled={chosen.has(u.id)}
-                aria-label={`Add ${u.email}`}
+                aria-label={`${chosen.has(u.id) ? "Added" : "Add"} ${u.email}`}
                 onClick={() => onChange([...users, u])}
               >
                 {chosen.has(u.id) ? "Added" : "Add"}
