@@ -168,6 +168,20 @@ describe("sign-in under the passkey policy", () => {
     await expect(attemptSignIn(inside, insideKey)).resolves.toMatchObject({ id: inside.id });
   });
 
+  it("asks for and requires user verification at sign-in when the policy requires it", async () => {
+    const user = await makeUser();
+    const authenticator = new SoftAuthenticator({ userVerified: false });
+    const { credentialId } = await registerPasskey(user, authenticator);
+    await setPasskeyPolicy({ userVerification: "required" });
+    const before = await signInState(credentialId, user.id);
+    const binding = newBinding();
+    const options = await createAuthenticationOptions({ email: user.email, binding });
+    expect(options.userVerification).toBe("required");
+    const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN });
+    await rejectsWith(verifyAuthentication({ response, binding, ctx: testCtx }), "AUTHENTICATION_FAILED");
+    expect(await signInState(credentialId, user.id)).toEqual(before);
+  });
+
   it("marks a passkey the policy no longer allows in the user's list", async () => {
     const user = await makeUser();
     await registerPasskey(user, new SoftAuthenticator({ aaguid: VIRTUAL }));

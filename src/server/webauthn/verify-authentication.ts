@@ -87,6 +87,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
+  const policy = await getPasskeyPolicy();
   const storedCounter = Number(passkey.counter);
   let verification: VerifiedAuthenticationResponse;
   try {
@@ -103,7 +104,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
         counter: 0,
         transports: passkey.transports as AuthenticatorTransport[],
       },
-      requireUserVerification: (await getPasskeyPolicy()).userVerification === "required",
+      requireUserVerification: policy.userVerification === "required",
     });
   } catch (error) {
     throw await fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
@@ -111,7 +112,6 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
   if (!verification.verified) throw await fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
 
   const info = verification.authenticationInfo;
-  const policy = await getPasskeyPolicy();
   const verdict = passkeyPolicyVerdict(
     // The backup-eligible flag cannot change for a credential; the assertion's copy is the freshest.
     { aaguid: passkey.aaguid, deviceType: info.credentialDeviceType },
