@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
+import { POLICY_RULE_LABELS } from "@/contracts/policy";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
 
@@ -148,6 +149,12 @@ function PasskeyItem({
           <span className={synced ? "badge synced" : "badge bound"}>{synced ? "Synced" : "Device-bound"}</span>
           {synced && <span className="badge">{p.backedUp ? "Backed up" : "Not backed up yet"}</span>}
         </span>
+        {!p.policy.allowed && p.policy.rule && (
+          <span className="policy-refused">
+            Not allowed by your organization&apos;s policy: {POLICY_RULE_LABELS[p.policy.rule]}. It can&apos;t be used to
+            sign in.
+          </span>
+        )}
         <span className="method-meta">
           {createdOn && <span>{createdOn}</span>}
           <span>Added {formatDate(p.createdAt)}</span>

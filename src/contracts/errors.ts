@@ -16,6 +16,10 @@ export const ERROR_STATUS = {
   CHALLENGE_EXPIRED: 400,
   REGISTRATION_FAILED: 400,
   CREDENTIAL_ALREADY_REGISTERED: 409,
+  /** The passkey policy was saved by someone else since this edit started (stale version). */
+  POLICY_CONFLICT: 409,
+  /** The passkey breaks the organization's passkey policy (synced, provider or target rule). */
+  PASSKEY_NOT_ALLOWED: 403,
   AUTHENTICATION_FAILED: 401,
   COUNTER_REGRESSION: 401,
   PASSKEY_NOT_FOUND: 404,

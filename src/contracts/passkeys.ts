@@ -1,3 +1,4 @@
+import { PolicyVerdict } from "./policy";
 import { z } from "zod";
 import { PasskeyName } from "./webauthn";
 
@@ -22,6 +23,8 @@ export const PasskeySummary = z.object({
   createdOn: z.object({ browser: z.string().nullable(), os: z.string().nullable(), device: z.string().nullable() }),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  /** Whether the current passkey policy still accepts this passkey, and if not, which rule. */
+  policy: PolicyVerdict,
 });
 export type PasskeySummary = z.infer<typeof PasskeySummary>;
 

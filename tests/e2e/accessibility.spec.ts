@@ -27,6 +27,7 @@ import {
   unknownEmailPreferring,
 } from "../fixtures/playwright";
 import { makeAdministrator, seedAuditEvents } from "../fixtures/admin-audit";
+import { createAdmin, deleteUser, restoreDefaultPasskeyPolicy } from "../fixtures/admin-policy";
 import { createCampaignUser, deleteCampaignUser, expectPrompt, signInToContinue } from "../fixtures/campaign";
 import { createAdminWithTap, deleteUserById, storePasskey as storeAdminViewPasskey } from "../fixtures/admin-users";
 import { uniqueEmail } from "../fixtures/unique-email";
@@ -216,6 +217,51 @@ test.describe("axe finds no serious or critical violations", () => {
     await expectAccessible(page, "delete-lockout");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     expect(await passkeysOf(user.id)).toHaveLength(1);
+  });
+
+  test("on the passkey policy page: defaults, every list open with an error, the step-up, and a refused passkey", async ({ page, context, user }) => {
+    const admin = await createAdmin();
+    try {
+      await page.goto("/signin");
+      await submitTapSignIn(page, admin);
+      await expect(page).not.toHaveURL(/\/signin/);
+      await page.goto("/admin/policy");
+      await expect(page.getByRole("heading", { name: "Passkey policy", level: 1 })).toBeVisible();
+      await expectAccessible(page, "policy-defaults");
+
+      await page.getByRole("radio", { name: /^Selected users/ }).check();
+      await page.getByLabel("Add a user by email").fill(user.email);
+      await page.getByRole("button", { name: "Find" }).click();
+      await page.getByRole("button", { name: `Add ${user.email}` }).click();
+      await page.getByRole("radio", { name: "Block the listed providers" }).check();
+      await page.getByLabel("Find a provider").fill("yubikey");
+      await page.getByLabel("Or enter an AAGUID").fill("nope");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await page.getByLabel("Maximum passkeys per user").fill("0");
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect(page.getByRole("alert").filter({ hasText: "Some settings need attention" })).toBeVisible();
+      await expectAccessible(page, "policy-lists-and-errors");
+
+      await page.getByLabel("Or enter an AAGUID").fill("01020304-0506-0708-0102-030405060708");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await page.getByLabel("Maximum passkeys per user").fill("10");
+      await ageSession(context, 11 * 60_000);
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect(page.getByRole("dialog").getByRole("heading", { name: "Verify your identity" })).toBeVisible();
+      await expectAccessible(page, "policy-step-up");
+      await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
+      await storePasskey(user.id, { name: "Blocked key" });
+      await getDb().passkey.updateMany({ where: { userId: user.id }, data: { aaguid: "01020304-0506-0708-0102-030405060708" } });
+      await getDb().passkeyPolicy.update({ where: { id: 1 }, data: { keyRestriction: "block", aaguids: ["01020304-0506-0708-0102-030405060708"] } });
+      await page.context().clearCookies();
+      await signInWithTap(page, user);
+      await expect(page.getByText(/Not allowed by your organization's policy/)).toBeVisible();
+      await expectAccessible(page, "security-info-refused-passkey");
+    } finally {
+      await restoreDefaultPasskeyPolicy();
+      await deleteUser(admin.id);
+    }
   });
 
   test("with synced passkeys and at the passkey limit", async ({ page, user }) => {

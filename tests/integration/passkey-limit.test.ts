@@ -41,7 +41,7 @@ async function startedRegistration(user: UserProfile) {
 
 describe("passkey limit", () => {
   it("is 10 passkeys per user, with passkeys enabled", async () => {
-    expect(await getPasskeyPolicy()).toEqual({ enabled: true, maxPasskeysPerUser: LIMIT });
+    expect(await getPasskeyPolicy()).toMatchObject({ enabled: true, maxPasskeysPerUser: LIMIT });
     expect(DEFAULT_PASSKEY_POLICY.maxPasskeysPerUser).toBe(LIMIT);
   });
 

@@ -48,7 +48,7 @@ describe("listUserPasskeys", () => {
     });
     // The summary exposes nothing a browser should not see.
     expect(Object.keys(list[0]!).sort()).toEqual(
-      ["aaguid", "backedUp", "createdAt", "createdOn", "credentialId", "deviceType", "id", "lastUsedAt", "name", "provider", "transports"],
+      ["aaguid", "backedUp", "createdAt", "createdOn", "credentialId", "deviceType", "id", "lastUsedAt", "name", "policy", "provider", "transports"],
     );
     expect(Object.keys(list[0]!.provider).sort()).toEqual(["iconDark", "iconLight", "known", "name"]);
     expect(Object.keys(list[0]!.createdOn).sort()).toEqual(["browser", "device", "os"]);

@@ -209,6 +209,7 @@ describe("registration verification: success", () => {
       createdOn: { browser: null, os: null, device: null },
       createdAt: row!.createdAt.toISOString(),
       lastUsedAt: null,
+      policy: { allowed: true, rule: null, message: null },
     });
     // The challenge is single use.
     expect(await challengeRow(options.challenge)).toBeNull();

@@ -3,7 +3,7 @@ import type { OtherMethods } from "@/contracts/methods";
 import type { PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
 import { getDb } from "../db";
-import { getPasskeyPolicy } from "../policy/passkey-policy";
+import { getUserPolicyAccess } from "../policy/passkey-policy";
 import { isTapUsable } from "../tap/tap-usable";
 import { toCredentialSignals } from "./get-credential-signals";
 import { passkeyListOrder, passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
@@ -24,7 +24,7 @@ export interface SecurityInfo {
 
 /** Everything the security-info page shows, in one query. */
 export async function getSecurityInfo(userId: string): Promise<SecurityInfo | null> {
-  const [user, policy] = await Promise.all([
+  const [user, access] = await Promise.all([
     getDb().user.findUnique({
       where: { id: userId },
       select: {
@@ -39,15 +39,16 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
         passkeys: { select: passkeySummarySelect, orderBy: passkeyListOrder },
       },
     }),
-    getPasskeyPolicy(),
+    getUserPolicyAccess(userId),
   ]);
   if (!user) return null;
   return {
     email: user.email,
     displayName: user.displayName,
-    passkeys: user.passkeys.map(toPasskeySummary),
-    maxPasskeys: policy.maxPasskeysPerUser,
-    passkeysEnabled: policy.enabled,
+    passkeys: user.passkeys.map((row) => toPasskeySummary(row, access)),
+    maxPasskeys: access.policy.maxPasskeysPerUser,
+    // Adding passkeys needs all three; the registration ceremony checks them again.
+    passkeysEnabled: access.policy.enabled && access.policy.selfServiceSetup && access.targeted,
     hasUsableTap: isTapUsable(user.temporaryAccessPass),
     signals: toCredentialSignals(user),
     methods: {

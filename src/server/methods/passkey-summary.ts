@@ -1,5 +1,7 @@
 import "server-only";
 import type { PasskeySummary } from "@/contracts/passkeys";
+import type { UserPolicyAccess } from "../policy/passkey-policy";
+import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { getPasskeyProvider } from "../webauthn/providers";
 
 export const passkeySummarySelect = {
@@ -35,7 +37,8 @@ interface PasskeySummaryRow {
   lastUsedAt: Date | null;
 }
 
-export function toPasskeySummary(row: PasskeySummaryRow): PasskeySummary {
+/** The summary of one of a user's passkeys, with the current policy's verdict on it. */
+export function toPasskeySummary(row: PasskeySummaryRow, access: UserPolicyAccess): PasskeySummary {
   const provider = getPasskeyProvider(row.aaguid);
   return {
     id: row.id,
@@ -49,5 +52,6 @@ export function toPasskeySummary(row: PasskeySummaryRow): PasskeySummary {
     createdOn: { browser: row.createdBrowser, os: row.createdOs, device: row.createdDevice },
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    policy: passkeyPolicyVerdict(row, access.policy, { targeted: access.targeted }),
   };
 }

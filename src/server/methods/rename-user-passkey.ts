@@ -6,6 +6,7 @@ import { recordAudit } from "../audit";
 import { getDb } from "../db";
 import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
+import { getUserPolicyAccess } from "../policy/passkey-policy";
 import { nameKey, uniquePasskeyName } from "./passkey-names";
 import { passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
 
@@ -20,6 +21,7 @@ export async function renameUserPasskey(
   name: string,
   ctx: AuditContext,
 ): Promise<PasskeySummary> {
+  const access = await getUserPolicyAccess(userId);
   try {
     return await getDb().$transaction(async (tx) => {
       await lockUser(tx, userId);
@@ -40,7 +42,7 @@ export async function renameUserPasskey(
         subjectUserId: userId,
         details: { passkeyId, from: before.name, to: name },
       });
-      return toPasskeySummary(row);
+      return toPasskeySummary(row, access);
     });
   } catch (error) {
     // Two renames racing to the same name: the unique index decides.

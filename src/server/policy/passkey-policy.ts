@@ -1,26 +1,157 @@
 import "server-only";
-import { CampaignSettings, UpdateCampaignSettingsBody } from "@/contracts/policy";
+import { cache } from "react";
+import {
+  CampaignSettings,
+  PasskeyPolicyFields,
+  PasskeyPolicySettings,
+  UpdateCampaignSettingsBody,
+  UpdatePasskeyPolicyBody,
+  type PasskeyPolicyResponse,
+} from "@/contracts/policy";
 import { recordAudit, type AuditContext } from "../audit";
+import { getConfig } from "../config";
 import { getDb, type Tx } from "../db";
+import { AppError } from "../errors";
 
 /**
- * The passkey policy the portal enforces. Administrators will edit it (stored in PostgreSQL);
- * until then these are the defaults every organisation starts from.
+ * The passkey policy the portal enforces at registration and sign-in, read from the single
+ * PasskeyPolicy row. The selected users of a "selected" target are not part of it: ask
+ * isUserTargeted() for the one user a request is about.
  */
 export interface PasskeyPolicy {
-  /** Whether users may register passkeys at all. */
+  /** Whether passkeys may be registered and used at all. */
   enabled: boolean;
+  /** Whether users may add passkeys themselves. */
+  selfServiceSetup: boolean;
+  target: "all" | "selected";
+  /** false = device-bound only. */
+  syncedAllowed: boolean;
+  keyRestriction: "off" | "allow" | "block";
+  /** Lower-case AAGUIDs the key restriction lists. */
+  aaguids: string[];
+  userVerification: "required" | "preferred";
   /** Most passkeys one user may have (1-10). */
   maxPasskeysPerUser: number;
+  version: number;
 }
 
-export const DEFAULT_PASSKEY_POLICY: PasskeyPolicy = Object.freeze({
+export const DEFAULT_PASSKEY_POLICY: Omit<PasskeyPolicy, "version"> = Object.freeze({
   enabled: true,
+  selfServiceSetup: true,
+  target: "all",
+  syncedAllowed: true,
+  keyRestriction: "off",
+  aaguids: [],
+  userVerification: "preferred",
   maxPasskeysPerUser: 10,
 });
 
-export async function getPasskeyPolicy(): Promise<PasskeyPolicy> {
-  return DEFAULT_PASSKEY_POLICY;
+const policySelect = {
+  enabled: true,
+  selfServiceSetup: true,
+  target: true,
+  syncedAllowed: true,
+  keyRestriction: true,
+  aaguids: true,
+  userVerification: true,
+  maxPasskeys: true,
+  campaignEnabled: true,
+  campaignSnoozeDays: true,
+  campaignSkipLimit: true,
+  version: true,
+  updatedAt: true,
+} as const;
+
+type PolicyRow = {
+  enabled: boolean;
+  selfServiceSetup: boolean;
+  target: string;
+  syncedAllowed: boolean;
+  keyRestriction: string;
+  aaguids: string[];
+  userVerification: string;
+  maxPasskeys: number;
+  campaignEnabled: boolean;
+  campaignSnoozeDays: number;
+  campaignSkipLimit: number;
+  version: number;
+  updatedAt: Date;
+};
+
+/**
+ * The policy from its row, read at most once per request. A row edited outside the app into an
+ * invalid state falls back to the defaults rather than failing every ceremony. The configured
+ * WEBAUTHN_USER_VERIFICATION=required still holds whatever the row says: the stricter one wins.
+ */
+export const getPasskeyPolicy = cache(async (): Promise<PasskeyPolicy> => toPasskeyPolicy(await readPolicyRow(getDb())));
+
+async function readPolicyRow(db: Tx): Promise<PolicyRow> {
+  const row = await db.passkeyPolicy.findUnique({ where: { id: POLICY_ID }, select: policySelect });
+  if (row) return row;
+  await recreatePolicyRow(db);
+  return db.passkeyPolicy.findUniqueOrThrow({ where: { id: POLICY_ID }, select: policySelect });
+}
+
+function toPasskeyPolicy(row: PolicyRow): PasskeyPolicy {
+  const settings = settingsOfRow(row);
+  const base = settings ?? defaultSettings();
+  const configRequired = getConfig().userVerification === "required";
+  return {
+    enabled: base.enabled,
+    selfServiceSetup: base.selfServiceSetup,
+    target: base.target,
+    syncedAllowed: base.syncedAllowed,
+    keyRestriction: base.keyRestriction,
+    aaguids: base.aaguids,
+    userVerification: configRequired ? "required" : base.userVerification,
+    maxPasskeysPerUser: base.maxPasskeys,
+    version: row.version,
+  };
+}
+
+/** The row's settings (without the selected users), or null when a hand edit left it invalid. */
+function settingsOfRow(row: PolicyRow): Omit<PasskeyPolicySettings, "targetUserIds"> | null {
+  const parsed = PasskeyPolicyFields.omit({ targetUserIds: true }).safeParse({
+    enabled: row.enabled,
+    selfServiceSetup: row.selfServiceSetup,
+    target: row.target,
+    syncedAllowed: row.syncedAllowed,
+    keyRestriction: row.keyRestriction,
+    aaguids: row.aaguids,
+    userVerification: row.userVerification,
+    maxPasskeys: row.maxPasskeys,
+    campaignEnabled: row.campaignEnabled,
+    campaignSnoozeDays: row.campaignSnoozeDays,
+    campaignSkipLimit: row.campaignSkipLimit,
+  });
+  if (!parsed.success) {
+    console.error("Passkey policy row holds invalid settings; using the defaults", parsed.error.issues);
+    return null;
+  }
+  return parsed.data;
+}
+
+/** What deciding on one user's passkeys needs: the policy and whether it targets the user. */
+export interface UserPolicyAccess {
+  policy: PasskeyPolicy;
+  targeted: boolean;
+}
+
+export async function getUserPolicyAccess(userId: string): Promise<UserPolicyAccess> {
+  const policy = await getPasskeyPolicy();
+  return { policy, targeted: await isUserTargeted(policy, userId) };
+}
+
+function defaultSettings(): Omit<PasskeyPolicySettings, "targetUserIds"> {
+  const { maxPasskeysPerUser, ...rest } = DEFAULT_PASSKEY_POLICY;
+  return { ...rest, ...DEFAULT_CAMPAIGN_SETTINGS, maxPasskeys: maxPasskeysPerUser, aaguids: [] };
+}
+
+/** Whether a "selected" policy lists this user (always true for a policy targeting all users). */
+export async function isUserTargeted(policy: PasskeyPolicy, userId: string, tx: Tx | null = null): Promise<boolean> {
+  if (policy.target === "all") return true;
+  const row = await (tx ?? getDb()).passkeyPolicyTarget.findUnique({ where: { userId }, select: { userId: true } });
+  return row !== null;
 }
 
 /** The registration campaign part of the policy row, with the row's version. */
@@ -115,4 +246,101 @@ function settingsOf(policy: CampaignPolicy): CampaignSettings {
     campaignSnoozeDays: policy.campaignSnoozeDays,
     campaignSkipLimit: policy.campaignSkipLimit,
   };
+}
+
+/** The whole policy for the admin page: every setting, the selected users, and the version. */
+export async function getPasskeyPolicyForAdmin(tx: Tx | null = null): Promise<PasskeyPolicyResponse> {
+  const db = tx ?? getDb();
+  const [row, targets] = await Promise.all([
+    readPolicyRow(db),
+    db.passkeyPolicyTarget.findMany({
+      select: { user: { select: { id: true, email: true, displayName: true } } },
+      orderBy: { user: { email: "asc" } },
+    }),
+  ]);
+  const settings = settingsOfRow(row) ?? defaultSettings();
+  const targetUsers = targets.map((t) => t.user);
+  return {
+    version: row.version,
+    updatedAt: row.updatedAt.toISOString(),
+    policy: { ...settings, targetUserIds: targetUsers.map((u) => u.id) },
+    targetUsers,
+  };
+}
+
+/**
+ * Replaces the whole policy, bumps its version and records "policy.updated" with each changed
+ * setting's before and after, in one transaction. `version` must be the one the administrator
+ * edited: a save made meanwhile by someone else is never overwritten silently.
+ * @throws ZodError (400 INVALID_REQUEST), POLICY_CONFLICT (stale version), USER_NOT_FOUND (a
+ *   selected user does not exist)
+ */
+export async function updatePasskeyPolicy(
+  input: unknown,
+  actor: { userId: string },
+  ctx: AuditContext,
+): Promise<PasskeyPolicyResponse> {
+  const { version, policy } = UpdatePasskeyPolicyBody.parse(input);
+  return getDb().$transaction(async (tx) => {
+    await recreatePolicyRow(tx);
+    // Row lock: two saves take turns, so the version check and the audit's "before" hold.
+    await tx.$queryRaw`SELECT 1 FROM "PasskeyPolicy" WHERE "id" = ${POLICY_ID} FOR UPDATE`;
+    const before = await getPasskeyPolicyForAdmin(tx);
+    if (before.version !== version) {
+      throw new AppError(
+        "POLICY_CONFLICT",
+        "Someone else saved the policy while you were editing it. Reload the page to see their changes, then save again.",
+      );
+    }
+    const targetUserIds = policy.target === "selected" ? policy.targetUserIds : [];
+    const found = await tx.user.count({ where: { id: { in: targetUserIds } } });
+    if (found !== targetUserIds.length) throw new AppError("USER_NOT_FOUND", "One of the selected users no longer exists.");
+
+    await tx.passkeyPolicy.update({
+      where: { id: POLICY_ID },
+      data: {
+        enabled: policy.enabled,
+        selfServiceSetup: policy.selfServiceSetup,
+        target: policy.target,
+        syncedAllowed: policy.syncedAllowed,
+        keyRestriction: policy.keyRestriction,
+        aaguids: policy.aaguids,
+        userVerification: policy.userVerification,
+        maxPasskeys: policy.maxPasskeys,
+        campaignEnabled: policy.campaignEnabled,
+        campaignSnoozeDays: policy.campaignSnoozeDays,
+        campaignSkipLimit: policy.campaignSkipLimit,
+        version: { increment: 1 },
+      },
+    });
+    await tx.passkeyPolicyTarget.deleteMany({});
+    if (targetUserIds.length > 0) {
+      await tx.passkeyPolicyTarget.createMany({ data: targetUserIds.map((userId) => ({ userId })) });
+    }
+    const after = await getPasskeyPolicyForAdmin(tx);
+    await recordAudit(tx, ctx, {
+      type: "policy.updated",
+      outcome: "success",
+      actorId: actor.userId,
+      details: { version: after.version, changes: policyChanges(before.policy, after.policy) },
+    });
+    return after;
+  });
+}
+
+type PolicyValue = PasskeyPolicySettings[keyof PasskeyPolicySettings];
+
+/** Each setting whose value differs, as { before, after }; lists compare as sets. */
+export function policyChanges(
+  before: PasskeyPolicySettings,
+  after: PasskeyPolicySettings,
+): Record<string, { before: PolicyValue; after: PolicyValue }> {
+  const changes: Record<string, { before: PolicyValue; after: PolicyValue }> = {};
+  for (const key of Object.keys(after) as (keyof PasskeyPolicySettings)[]) {
+    const a = before[key];
+    const b = after[key];
+    const same = Array.isArray(a) && Array.isArray(b) ? [...a].sort().join() === [...b].sort().join() : a === b;
+    if (!same) changes[key] = { before: a, after: b };
+  }
+  return changes;
 }

@@ -4,6 +4,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { getConfig } from "../config";
+import { getPasskeyPolicy } from "../policy/passkey-policy";
 import { getAccountSignInFacts } from "../auth/get-account-sign-in-facts";
 import { createChallenge } from "./challenges";
 
@@ -27,7 +28,7 @@ export async function createAuthenticationOptions(
 
   const options = await generateAuthenticationOptions({
     rpID: config.rpId,
-    userVerification: config.userVerification,
+    userVerification: (await getPasskeyPolicy()).userVerification,
     timeout: 120_000,
     allowCredentials: (account?.facts.passkeys ?? []).map((p) => ({
       id: p.credentialId,

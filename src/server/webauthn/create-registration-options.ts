@@ -4,7 +4,8 @@ import type { AuthenticatorType } from "@/contracts/webauthn";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { getPasskeyPolicy, type PasskeyPolicy } from "../policy/passkey-policy";
+import { getPasskeyPolicy, isUserTargeted, type PasskeyPolicy } from "../policy/passkey-policy";
+import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import type { SignedInUser } from "../session";
 import { createChallenge } from "./challenges";
 import { requireFreshMultifactor } from "../require-fresh";
@@ -23,6 +24,7 @@ export interface RegistrationOptionsInput {
  * Options for navigator.credentials.create(): a discoverable credential, the configured user
  * verification and attestation, and the user's existing credentials excluded. With `auto`, the
  * options of a conditional create, whose challenge can only be verified as one.
+ * The user verification and hints follow the passkey policy.
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED,
  *   INVALID_REQUEST (auto, but not right after a password + code sign-in, or the user has a passkey)
  */
@@ -43,7 +45,9 @@ export async function createRegistrationOptions(
     },
   });
   if (!user) throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
-  assertMayAddPasskey(await getPasskeyPolicy(), user.passkeys.length);
+  const policy = await getPasskeyPolicy();
+  assertMayRegisterPasskeys(policy, await isUserTargeted(policy, user.id));
+  assertMayAddPasskey(policy, user.passkeys.length);
   if (auto && user.passkeys.length > 0) {
     throw new AppError("INVALID_REQUEST", "A passkey is added this way only to an account that has none.");
   }
@@ -61,11 +65,14 @@ export async function createRegistrationOptions(
     authenticatorSelection: {
       residentKey: "required",
       requireResidentKey: true,
-      userVerification: config.userVerification,
+      userVerification: policy.userVerification,
     },
     // A conditional create goes to whichever password manager filled the password: no hint.
     preferredAuthenticatorType: auto ? undefined : input.authenticatorType,
   });
+  // Device-bound only: steer the browser towards a security key, without forbidding a platform
+  // authenticator that keeps its passkey on the device. The server still decides on verification.
+  if (!policy.syncedAllowed && !auto && !input.authenticatorType) options.hints = ["security-key"];
 
   const purpose: ChallengePurpose = auto ? "autoRegistration" : "registration";
   await createChallenge({
@@ -97,7 +104,7 @@ export function requireFreshPasswordAndCode(user: SignedInUser | null, now = Dat
  */
 export function assertMayAddPasskey(policy: PasskeyPolicy, count: number): void {
   if (!policy.enabled) {
-    throw new AppError("PASSKEYS_DISABLED", "Your organisation does not allow adding passkeys.");
+    throw new AppError("PASSKEYS_DISABLED", "Your organization has turned passkeys off, so you can't add one.");
   }
   if (count >= policy.maxPasskeysPerUser) {
     throw new AppError(

@@ -8,6 +8,8 @@ import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
+import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import type { UserProfile } from "../users";
 import { consumeChallenge, readClientChallenge } from "./challenges";
 
@@ -24,23 +26,27 @@ const COUNTER_MESSAGE =
 /**
  * Verifies a passkey sign-in and records its use (counter, backup state, last used) with the
  * audit event in one transaction.
- * @throws CHALLENGE_INVALID, CHALLENGE_EXPIRED, AUTHENTICATION_FAILED, COUNTER_REGRESSION
+ * A passkey the current policy no longer accepts is refused once its signature holds, so the
+ * reason is told only to whoever has the passkey.
+ * @throws CHALLENGE_INVALID, CHALLENGE_EXPIRED, AUTHENTICATION_FAILED, COUNTER_REGRESSION,
+ *   PASSKEY_NOT_ALLOWED (with the rule and how to sign in instead)
  */
 export async function verifyAuthentication(input: VerifyAuthenticationInput): Promise<UserProfile> {
   const { response, ctx } = input;
   const config = getConfig();
   const credentialId = response.id;
   const fail = async (
-    code: "AUTHENTICATION_FAILED" | "COUNTER_REGRESSION" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED",
+    code: "AUTHENTICATION_FAILED" | "COUNTER_REGRESSION" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "PASSKEY_NOT_ALLOWED",
     reason: string,
     subjectUserId: string | null = null,
     message = FAILED_MESSAGE,
+    rule?: string,
   ) => {
     await recordAudit(null, ctx, {
       type: code === "COUNTER_REGRESSION" ? "passkey.counter_regression" : "passkey.authentication",
       outcome: "failure",
       subjectUserId,
-      details: { reason, credentialId: credentialId.slice(0, 200) },
+      details: { reason, credentialId: credentialId.slice(0, 200), ...(rule && { rule }) },
     });
     return new AppError(code, message, { cause: reason });
   };
@@ -63,6 +69,8 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       publicKey: true,
       counter: true,
       transports: true,
+      aaguid: true,
+      deviceType: true,
       user: { select: { id: true, email: true, displayName: true, role: true, webauthnUserId: true } },
     },
   });
@@ -79,6 +87,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
+  const policy = await getPasskeyPolicy();
   const storedCounter = Number(passkey.counter);
   let verification: VerifiedAuthenticationResponse;
   try {
@@ -95,7 +104,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
         counter: 0,
         transports: passkey.transports as AuthenticatorTransport[],
       },
-      requireUserVerification: config.userVerification === "required",
+      requireUserVerification: policy.userVerification === "required",
     });
   } catch (error) {
     throw await fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
@@ -103,6 +112,15 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
   if (!verification.verified) throw await fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
 
   const info = verification.authenticationInfo;
+  const verdict = passkeyPolicyVerdict(
+    // The backup-eligible flag cannot change for a credential; the assertion's copy is the freshest.
+    { aaguid: passkey.aaguid, deviceType: info.credentialDeviceType },
+    policy,
+    { targeted: await isUserTargeted(policy, owner.id) },
+  );
+  if (!verdict.allowed) {
+    throw await fail("PASSKEY_NOT_ALLOWED", "PASSKEY_NOT_ALLOWED", owner.id, verdict.message ?? FAILED_MESSAGE, verdict.rule ?? undefined);
+  }
   // A counter that does not move forward may mean a cloned authenticator (WebAuthn §6.1.1);
   // authenticators that do not count report 0 every time.
   if ((info.newCounter > 0 || storedCounter > 0) && info.newCounter <= storedCounter) {

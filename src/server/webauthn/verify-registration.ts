@@ -16,7 +16,9 @@ import type { SignedInUser } from "../session";
 import { consumeChallenge, readClientChallenge } from "./challenges";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
-import { getPasskeyPolicy } from "../policy/passkey-policy";
+import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
+import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
+import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import { assertMayAddPasskey, requireFreshPasswordAndCode } from "./create-registration-options";
 import { getPasskeyProvider } from "./providers";
 import { requireFreshMultifactor } from "../require-fresh";
@@ -37,20 +39,26 @@ export interface VerifyRegistrationInput {
  * consumed only by the ceremony it was minted for: `auto` responses need an autoRegistration
  * challenge and every other response a registration one.
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, INVALID_REQUEST, CHALLENGE_INVALID, CHALLENGE_EXPIRED,
- *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED
+ *   REGISTRATION_FAILED, CREDENTIAL_ALREADY_REGISTERED, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED,
+ *   PASSKEY_NOT_ALLOWED (a synced passkey when only device-bound ones are, or the AAGUID rule)
  */
 export async function verifyRegistration(input: VerifyRegistrationInput): Promise<PasskeySummary> {
   const { ctx, response } = input;
   const auto = input.auto === true;
   const user = auto ? requireFreshPasswordAndCode(input.user) : requireFreshMultifactor(input.user);
   const config = getConfig();
-  const fail = async (code: "REGISTRATION_FAILED" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "CREDENTIAL_ALREADY_REGISTERED", message: string, reason: string) => {
+  const fail = async (
+    code: "REGISTRATION_FAILED" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "CREDENTIAL_ALREADY_REGISTERED" | "PASSKEYS_DISABLED" | "PASSKEY_NOT_ALLOWED",
+    message: string,
+    reason: string,
+    rule?: string,
+  ) => {
     await recordAudit(null, ctx, {
       type: "passkey.registration",
       outcome: "failure",
       actorId: user.userId,
       subjectUserId: user.userId,
-      details: { reason, credentialId: response.id.slice(0, 200), ...(auto && { via: "auto" }) },
+      details: { reason, credentialId: response.id.slice(0, 200), ...(rule && { rule }), ...(auto && { via: "auto" }) },
     });
     return new AppError(code, message, { cause: reason });
   };
@@ -71,6 +79,15 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   if (challenge.userId !== user.userId) {
     throw await fail("CHALLENGE_INVALID", "This request is no longer valid. Please start again.", "challenge of another user");
   }
+  // Read again, not trusted from the options: the policy may have changed in between.
+  const policy = await getPasskeyPolicy();
+  const targeted = await isUserTargeted(policy, user.userId);
+  try {
+    assertMayRegisterPasskeys(policy, targeted);
+  } catch (error) {
+    if (error instanceof AppError) throw await fail("PASSKEYS_DISABLED", error.message, "PASSKEYS_DISABLED");
+    throw error;
+  }
 
   let verification: VerifiedRegistrationResponse;
   try {
@@ -84,7 +101,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       // verification guarantee either. Both are waived for that ceremony's challenge only, which
       // is minted solely right after a password + code sign-in; every other registration needs UP.
       requireUserPresence: !auto,
-      requireUserVerification: !auto && config.userVerification === "required",
+      requireUserVerification: !auto && policy.userVerification === "required",
     });
   } catch (error) {
     throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", errorText(error));
@@ -94,9 +111,14 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   }
 
   const info = verification.registrationInfo;
+  // Synced or not is the backup-eligible flag (WebAuthn §6.1.3), which the library reports as the
+  // credential device type; the AAGUID names the maker.
+  const verdict = passkeyPolicyVerdict({ aaguid: info.aaguid, deviceType: info.credentialDeviceType }, policy, { targeted });
+  if (!verdict.allowed) {
+    throw await fail("PASSKEY_NOT_ALLOWED", registrationRefusal(verdict.rule), "PASSKEY_NOT_ALLOWED", verdict.rule ?? undefined);
+  }
   const provider = getPasskeyProvider(info.aaguid);
   const createdOn = parseCreatedOn(ctx.userAgent);
-  const policy = await getPasskeyPolicy();
   try {
     return await getDb().$transaction(async (tx) => {
       await lockUser(tx, user.userId);
@@ -143,7 +165,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
           ...(auto && { via: "auto" }),
         },
       });
-      return toPasskeySummary(row);
+      return toPasskeySummary(row, { policy, targeted });
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -164,6 +186,20 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       });
     }
     throw error;
+  }
+}
+
+/** The refusal of a new passkey: which rule, and what to add instead. */
+function registrationRefusal(rule: string | null): string {
+  switch (rule) {
+    case "syncedNotAllowed":
+      return "Your organization allows only device-bound passkeys, such as a security key or a passkey kept on this device only. This one is synced, so it wasn't added. Use a security key or another device-bound authenticator.";
+    case "aaguidNotAllowed":
+      return "Your organization allows passkeys only from approved providers, and this one isn't among them, so it wasn't added. Use a passkey provider or security key your organization approves.";
+    case "aaguidBlocked":
+      return "Your organization has blocked passkeys from this provider, so it wasn't added. Use another passkey provider or security key.";
+    default:
+      return "Your organization's passkey policy doesn't allow this passkey, so it wasn't added.";
   }
 }
 
