@@ -83,7 +83,10 @@ type PolicyRow = {
  * invalid state falls back to the defaults rather than failing every ceremony. The configured
  * WEBAUTHN_USER_VERIFICATION=required still holds whatever the row says: the stricter one wins.
  */
-export const getPasskeyPolicy = cache(async (): Promise<PasskeyPolicy> => toPasskeyPolicy(await readPolicyRow(getDb())));
+export const getPasskeyPolicy = cache(async (): Promise<PasskeyPolicy> => toPasskeyPolicy(await getPolicyRow()));
+
+/** The policy row, read once per request however many parts of the policy the request needs. */
+const getPolicyRow = cache((): Promise<PolicyRow> => readPolicyRow(getDb()));
 
 async function readPolicyRow(db: Tx): Promise<PolicyRow> {
   const row = await db.passkeyPolicy.findUnique({ where: { id: POLICY_ID }, select: policySelect });
@@ -181,12 +184,12 @@ const campaignSelect = {
  * defaults, so the campaign keeps its documented behaviour instead of failing every sign-in.
  */
 export async function getCampaignPolicy(tx: Tx | null = null): Promise<CampaignPolicy> {
-  const db = tx ?? getDb();
-  const row = await db.passkeyPolicy.findUnique({ where: { id: POLICY_ID }, select: campaignSelect });
-  return toCampaignPolicy(row ?? (await recreatePolicyRow(db)));
+  const row = tx ? await readPolicyRow(tx) : await getPolicyRow();
+  const { campaignEnabled, campaignSnoozeDays, campaignSkipLimit, version } = row;
+  return toCampaignPolicy({ campaignEnabled, campaignSnoozeDays, campaignSkipLimit, version });
 }
 
-async function recreatePolicyRow(db: Tx) {
+async function recreatePolicyRow(db: Tx): Promise<void> {
   // ON CONFLICT: two requests finding the row missing at once must not both fail on the key (a
   // Prisma upsert here is a read then an insert, which races).
   const { campaignEnabled, campaignSnoozeDays, campaignSkipLimit } = DEFAULT_CAMPAIGN_SETTINGS;
@@ -194,7 +197,6 @@ async function recreatePolicyRow(db: Tx) {
     INSERT INTO "PasskeyPolicy" ("id", "campaignEnabled", "campaignSnoozeDays", "campaignSkipLimit")
     VALUES (${POLICY_ID}, ${campaignEnabled}, ${campaignSnoozeDays}, ${campaignSkipLimit})
     ON CONFLICT ("id") DO NOTHING`;
-  return db.passkeyPolicy.findUniqueOrThrow({ where: { id: POLICY_ID }, select: campaignSelect });
 }
 
 function toCampaignPolicy(row: CampaignPolicy): CampaignPolicy {
