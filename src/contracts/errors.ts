@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   CREDENTIAL_ALREADY_REGISTERED: 409,
   /** The passkey policy was saved by someone else since this edit started (stale version). */
   POLICY_CONFLICT: 409,
+  /** Attestation cannot be enforced: no verified FIDO metadata (MDS3) blob is loaded. */
+  ATTESTATION_METADATA_UNAVAILABLE: 409,
   /** The passkey breaks the organization's passkey policy (synced, provider or target rule). */
   PASSKEY_NOT_ALLOWED: 403,
   AUTHENTICATION_FAILED: 401,

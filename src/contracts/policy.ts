@@ -40,6 +40,8 @@ export const PasskeyPolicyFields = CampaignSettings.extend({
   aaguids: z.array(Aaguid).max(200, "List at most 200 AAGUIDs."),
   userVerification: z.enum(["required", "preferred"]),
   maxPasskeys: z.number().int("Use a whole number.").min(1, "Allow at least 1 passkey.").max(10, "Allow at most 10 passkeys."),
+  /** Accept only passkeys whose attestation verifies against the loaded FIDO metadata. */
+  enforceAttestation: z.boolean(),
 }).strict();
 
 /** The whole passkey policy as administrators edit it (one form, one save). */
@@ -74,7 +76,14 @@ export const PasskeyPolicyResponse = z.object({
 export type PasskeyPolicyResponse = z.infer<typeof PasskeyPolicyResponse>;
 
 /** The policy rule a passkey breaks, if any. */
-export const PolicyRule = z.enum(["disabled", "notTargeted", "syncedNotAllowed", "aaguidNotAllowed", "aaguidBlocked"]);
+export const PolicyRule = z.enum([
+  "disabled",
+  "notTargeted",
+  "syncedNotAllowed",
+  "aaguidNotAllowed",
+  "aaguidBlocked",
+  "attestationNotVerified",
+]);
 export type PolicyRule = z.infer<typeof PolicyRule>;
 
 export const PolicyVerdict = z.object({
@@ -91,6 +100,7 @@ export const POLICY_RULE_LABELS: Record<PolicyRule, string> = {
   syncedNotAllowed: "only device-bound passkeys are allowed",
   aaguidNotAllowed: "this provider isn't on the allowed list",
   aaguidBlocked: "this provider is blocked",
+  attestationNotVerified: "its maker couldn't be verified",
 };
 
 /** GET /api/admin/policy/users?email=: users to pick for a "selected" policy target. */

@@ -95,7 +95,7 @@ describe("saving the passkey policy", () => {
     ["0 passkeys", { maxPasskeys: 0 }],
     ["11 passkeys", { maxPasskeys: 11 }],
     ["an unknown restriction", { keyRestriction: "maybe" }],
-    ["an unknown setting", { enforceAttestation: true }],
+    ["an unknown setting", { enforceAttestations: true }],
     ["15 snooze days", { campaignSnoozeDays: 15 }],
   ])("refuses %s (400) and changes nothing", async (_name, change) => {
     const before = await state();

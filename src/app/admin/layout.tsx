@@ -22,6 +22,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
       <nav className="admin-nav" aria-label="Administration">
         <Link href="/admin/users">Users</Link>
         <Link href="/admin/policy">Passkey policy</Link>
+        <Link href="/admin/reports">Reports</Link>
         <Link href="/admin/audit">Audit log</Link>
         <Link href="/security-info">My security info</Link>
       </nav>

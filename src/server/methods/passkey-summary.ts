@@ -11,6 +11,7 @@ export const passkeySummarySelect = {
   aaguid: true,
   deviceType: true,
   backedUp: true,
+  attestationVerified: true,
   transports: true,
   createdBrowser: true,
   createdOs: true,
@@ -29,6 +30,7 @@ interface PasskeySummaryRow {
   aaguid: string;
   deviceType: "singleDevice" | "multiDevice";
   backedUp: boolean;
+  attestationVerified: boolean;
   transports: string[];
   createdBrowser: string | null;
   createdOs: string | null;

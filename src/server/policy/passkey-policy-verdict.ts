@@ -7,6 +7,8 @@ export interface PolicyPasskey {
   aaguid: string;
   /** multiDevice = backup eligible (synced); singleDevice = device-bound. */
   deviceType: "singleDevice" | "multiDevice";
+  /** Its attestation statement verified against the FIDO metadata loaded at registration. */
+  attestationVerified: boolean;
 }
 
 /** What the verdict needs of its owner: whether the policy's selected list names them. */
@@ -27,6 +29,8 @@ export const POLICY_RULE_MESSAGES: Record<PolicyRule, string> = {
     "Your organization allows only passkeys from approved providers, and this one isn't among them. Sign in another way and add a passkey from an approved provider.",
   aaguidBlocked:
     "Your organization has blocked passkeys from this provider. Sign in another way and add a passkey from another provider.",
+  attestationNotVerified:
+    "Your organization accepts only passkeys whose maker can be verified, and this passkey's maker wasn't verified when it was added. Sign in another way and add a passkey from a security key or provider that proves its make (attestation).",
 };
 
 /**
@@ -42,5 +46,6 @@ export function passkeyPolicyVerdict(passkey: PolicyPasskey, policy: PasskeyPoli
   const aaguid = passkey.aaguid.toLowerCase();
   if (policy.keyRestriction === "allow" && !policy.aaguids.includes(aaguid)) return refuse("aaguidNotAllowed");
   if (policy.keyRestriction === "block" && policy.aaguids.includes(aaguid)) return refuse("aaguidBlocked");
+  if (policy.enforceAttestation && !passkey.attestationVerified) return refuse("attestationNotVerified");
   return ALLOWED;
 }

@@ -32,6 +32,8 @@ export interface PasskeyPolicy {
   userVerification: "required" | "preferred";
   /** Most passkeys one user may have (1-10). */
   maxPasskeysPerUser: number;
+  /** Only passkeys whose attestation verified against the loaded FIDO metadata are accepted. */
+  enforceAttestation: boolean;
   version: number;
 }
 
@@ -44,6 +46,7 @@ export const DEFAULT_PASSKEY_POLICY: Omit<PasskeyPolicy, "version"> = Object.fre
   aaguids: [],
   userVerification: "preferred",
   maxPasskeysPerUser: 10,
+  enforceAttestation: false,
 });
 
 const policySelect = {
@@ -55,6 +58,7 @@ const policySelect = {
   aaguids: true,
   userVerification: true,
   maxPasskeys: true,
+  enforceAttestation: true,
   campaignEnabled: true,
   campaignSnoozeDays: true,
   campaignSkipLimit: true,
@@ -71,6 +75,7 @@ type PolicyRow = {
   aaguids: string[];
   userVerification: string;
   maxPasskeys: number;
+  enforceAttestation: boolean;
   campaignEnabled: boolean;
   campaignSnoozeDays: number;
   campaignSkipLimit: number;
@@ -108,6 +113,7 @@ function toPasskeyPolicy(row: PolicyRow): PasskeyPolicy {
     aaguids: base.aaguids,
     userVerification: configRequired ? "required" : base.userVerification,
     maxPasskeysPerUser: base.maxPasskeys,
+    enforceAttestation: base.enforceAttestation,
     version: row.version,
   };
 }
@@ -123,6 +129,7 @@ function settingsOfRow(row: PolicyRow): Omit<PasskeyPolicySettings, "targetUserI
     aaguids: row.aaguids,
     userVerification: row.userVerification,
     maxPasskeys: row.maxPasskeys,
+    enforceAttestation: row.enforceAttestation,
     campaignEnabled: row.campaignEnabled,
     campaignSnoozeDays: row.campaignSnoozeDays,
     campaignSkipLimit: row.campaignSkipLimit,
@@ -309,6 +316,7 @@ export async function updatePasskeyPolicy(
         aaguids: policy.aaguids,
         userVerification: policy.userVerification,
         maxPasskeys: policy.maxPasskeys,
+        enforceAttestation: policy.enforceAttestation,
         campaignEnabled: policy.campaignEnabled,
         campaignSnoozeDays: policy.campaignSnoozeDays,
         campaignSkipLimit: policy.campaignSkipLimit,

@@ -71,6 +71,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       transports: true,
       aaguid: true,
       deviceType: true,
+      attestationVerified: true,
       user: { select: { id: true, email: true, displayName: true, role: true, webauthnUserId: true } },
     },
   });
@@ -114,7 +115,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
   const info = verification.authenticationInfo;
   const verdict = passkeyPolicyVerdict(
     // The backup-eligible flag cannot change for a credential; the assertion's copy is the freshest.
-    { aaguid: passkey.aaguid, deviceType: info.credentialDeviceType },
+    { aaguid: passkey.aaguid, deviceType: info.credentialDeviceType, attestationVerified: passkey.attestationVerified },
     policy,
     { targeted: await isUserTargeted(policy, owner.id) },
   );

@@ -113,7 +113,12 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   const info = verification.registrationInfo;
   // Synced or not is the backup-eligible flag (WebAuthn §6.1.3), which the library reports as the
   // credential device type; the AAGUID names the maker.
-  const verdict = passkeyPolicyVerdict({ aaguid: info.aaguid, deviceType: info.credentialDeviceType }, policy, { targeted });
+  const attestationVerified = false;
+  const verdict = passkeyPolicyVerdict(
+    { aaguid: info.aaguid, deviceType: info.credentialDeviceType, attestationVerified },
+    policy,
+    { targeted },
+  );
   if (!verdict.allowed) {
     throw await fail("PASSKEY_NOT_ALLOWED", registrationRefusal(verdict.rule), "PASSKEY_NOT_ALLOWED", verdict.rule ?? undefined);
   }
@@ -143,7 +148,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
           attestationFormat: info.fmt,
           // Self and `none` attestation prove nothing about the maker; only a chain to a trusted
           // root would (the policy's enforced attestation, with a metadata blob, decides that).
-          attestationVerified: false,
+          attestationVerified,
           userVerified: info.userVerified,
           createdUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
           createdBrowser: createdOn.browser,

@@ -6,8 +6,8 @@ import { passkeyPolicyVerdict } from "@/server/policy/passkey-policy-verdict";
 const VIRTUAL = "01020304-0506-0708-0102-030405060708";
 const OTHER = "ee882879-721c-4913-9775-3dfcce97072a";
 const policy = (change: Partial<PasskeyPolicy> = {}): PasskeyPolicy => ({ ...DEFAULT_PASSKEY_POLICY, version: 1, ...change });
-const bound = { aaguid: VIRTUAL, deviceType: "singleDevice" as const };
-const synced = { aaguid: VIRTUAL, deviceType: "multiDevice" as const };
+const bound = { aaguid: VIRTUAL, deviceType: "singleDevice" as const, attestationVerified: false };
+const synced = { aaguid: VIRTUAL, deviceType: "multiDevice" as const, attestationVerified: false };
 const targeted = { targeted: true };
 
 describe("passkeyPolicyVerdict", () => {
@@ -43,6 +43,20 @@ describe("passkeyPolicyVerdict", () => {
     expect(passkeyPolicyVerdict({ ...bound, aaguid: OTHER }, block, targeted).allowed).toBe(true);
   });
 
+  it("refuses passkeys whose attestation was not verified while attestation is enforced", () => {
+    const enforced = policy({ enforceAttestation: true });
+    const verdict = passkeyPolicyVerdict(bound, enforced, targeted);
+    expect(verdict.rule).toBe("attestationNotVerified");
+    expect(verdict.message).toMatch(/maker can be verified/);
+    expect(passkeyPolicyVerdict({ ...bound, attestationVerified: true }, enforced, targeted).allowed).toBe(true);
+    expect(passkeyPolicyVerdict(bound, policy({ enforceAttestation: false }), targeted).allowed).toBe(true);
+  });
+
+  it("names the key restriction before attestation: the narrower rule comes last", () => {
+    const both = policy({ enforceAttestation: true, keyRestriction: "block", aaguids: [VIRTUAL] });
+    expect(passkeyPolicyVerdict(bound, both, targeted).rule).toBe("aaguidBlocked");
+  });
+
   it("ignores the list while the key restriction is off", () => {
     expect(passkeyPolicyVerdict(bound, policy({ keyRestriction: "off", aaguids: [VIRTUAL] }), targeted).allowed).toBe(true);
   });
@@ -59,6 +73,7 @@ describe("PasskeyPolicySettings", () => {
     aaguids: [` ${VIRTUAL.toUpperCase()} `, VIRTUAL],
     userVerification: "preferred",
     maxPasskeys: 10,
+    enforceAttestation: false,
     campaignEnabled: true,
     campaignSnoozeDays: 1,
     campaignSkipLimit: 3,
@@ -78,7 +93,8 @@ describe("PasskeyPolicySettings", () => {
     ["2.5 passkeys", { maxPasskeys: 2.5 }],
     ["user verification 'discouraged'", { userVerification: "discouraged" }],
     ["a missing setting", { enabled: undefined }],
-    ["an unknown setting", { enforceAttestation: true }],
+    ["an unknown setting", { enforceAttestations: true }],
+    ["attestation enforcement that is not a boolean", { enforceAttestation: "yes" }],
   ])("refuses %s", (_name, change) => {
     expect(PasskeyPolicySettings.safeParse({ ...valid, ...change }).success).toBe(false);
   });

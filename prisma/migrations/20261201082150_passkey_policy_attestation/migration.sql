@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PasskeyPolicy" ADD COLUMN     "enforceAttestation" BOOLEAN NOT NULL DEFAULT false;
