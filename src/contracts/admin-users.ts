@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PolicyVerdict } from "./policy";
 
 export const USER_LIST_PAGE_SIZE = 50;
 
@@ -62,6 +63,8 @@ export interface AdminPasskeyDetail {
   transports: string[];
   createdAt: string;
   lastUsedAt: string | null;
+  /** Whether the current passkey policy would still accept it, and which rule refuses it if not. */
+  policy: PolicyVerdict;
 }
 
 export interface AdminUserDetail {

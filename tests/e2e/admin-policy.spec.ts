@@ -69,6 +69,9 @@ test("an administrator blocks a provider's AAGUID: the user's next sign-in with 
     await openPolicyPage(page, admin);
     await blockVirtualAuthenticatorFor(page, user.email);
     expect((await latestPolicyAudit())?.actorId).toBe(admin.id);
+    // The administrator's view of the user marks the passkey the new policy refuses.
+    await page.goto(`/admin/users/${user.id}`);
+    await expect(page.getByText("Refused: this provider is on the block list. This passkey can't be used to sign in.")).toBeVisible();
     await signOut(page);
 
     // The user's passkey is refused at sign-in, with the rule and what to do.

@@ -38,6 +38,7 @@ test("an administrator finds a user, deletes their passkey and issues a pass the
     await expect(item).toContainText("Synced");
     await expect(item).toContainText("none (not verified)");
     await expect(item).toContainText("hybrid, internal");
+    await expect(item).toContainText("Current policyAccepted");
 
     await item.getByRole("button", { name: "Delete passkey Work phone" }).click();
     const dialog = page.getByRole("dialog");

@@ -13,6 +13,7 @@ import { requireReregistration } from "@/server/admin/users/require-reregistrati
 import { revokeSessionsAsAdmin } from "@/server/admin/users/revoke-sessions-as-admin";
 import { encodeUserListCursor } from "@/server/admin/users/user-list-cursor";
 import { hashTapCode } from "@/server/tap/tap-code";
+import { restoreDefaultPasskeyPolicy, setPasskeyPolicy } from "../fixtures/admin-policy";
 import { makeUsers, storePasskey, uniqueSearchPrefix } from "../fixtures/admin-users";
 import { giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
 import { makeUser, signedIn, testCtx } from "../fixtures/factories";
@@ -188,6 +189,31 @@ describe("admin user detail", () => {
       lastUsedAt: used.toISOString(),
     });
     expect(detail!.passkeys.find((p) => p.name === "Desk key")).toMatchObject({ providerName: "Passkey", synced: false, backedUp: false, lastUsedAt: null });
+  });
+
+  it("says for each passkey whether the current policy would still accept it, and which rule refuses it", async () => {
+    const user = await makeUser();
+    const synced = await storePasskey(user.id, { name: "Synced one", synced: true, backedUp: true });
+    const bound = await storePasskey(user.id, { name: "Bound one", synced: false, backedUp: false, aaguid: "00000000-0000-0000-0000-000000000000" });
+    const verdicts = async () => {
+      const detail = await getAdminUserDetail(user.id);
+      return Object.fromEntries(detail!.passkeys.map((p) => [p.id, p.policy]));
+    };
+    try {
+      expect(await verdicts()).toEqual({
+        [synced.id]: { allowed: true, rule: null, message: null },
+        [bound.id]: { allowed: true, rule: null, message: null },
+      });
+      await setPasskeyPolicy({ syncedAllowed: false });
+      const deviceBoundOnly = await verdicts();
+      expect(deviceBoundOnly[synced.id]).toMatchObject({ allowed: false, rule: "syncedNotAllowed" });
+      expect(deviceBoundOnly[bound.id]).toMatchObject({ allowed: true, rule: null });
+      const someoneElse = await makeUser();
+      await setPasskeyPolicy({ syncedAllowed: true, target: "selected", targetUserIds: [someoneElse.id] });
+      expect(Object.values(await verdicts()).map((v) => v.rule)).toEqual(["notTargeted", "notTargeted"]);
+    } finally {
+      await restoreDefaultPasskeyPolicy();
+    }
   });
 
   it("answers null for an unknown or malformed user id", async () => {

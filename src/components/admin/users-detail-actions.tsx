@@ -3,9 +3,20 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import type { AdminPasskeyDetail } from "@/contracts/admin-users";
+import type { PolicyRule } from "@/contracts/policy";
 import { ApiError, callApi } from "../api";
 import { VerifyIdentity } from "../verify-identity";
 import { formatUtc } from "./users-format";
+
+/** Why the current policy refuses a passkey, as the administrator's user page says it. */
+const ADMIN_POLICY_RULE_LABELS: Record<PolicyRule, string> = {
+  disabled: "passkeys are turned off",
+  notTargeted: "the policy doesn't target this user",
+  syncedNotAllowed: "only device-bound passkeys are allowed, and this one is synced",
+  aaguidNotAllowed: "this provider isn't on the allow list",
+  aaguidBlocked: "this provider is on the block list",
+  attestationNotVerified: "attestation is enforced and this passkey's attestation wasn't verified",
+};
 
 export type AdminUserAction =
   | { kind: "delete-passkey"; passkeyId: string; passkeyName: string }
@@ -102,6 +113,12 @@ export function UserActions(props: Props) {
                   <dd>{formatUtc(p.createdAt)}</dd>
                   <dt>Last used</dt>
                   <dd>{p.lastUsedAt ? formatUtc(p.lastUsedAt) : "Never"}</dd>
+                  <dt>Current policy</dt>
+                  <dd className={p.policy.allowed ? undefined : "policy-refused"}>
+                    {p.policy.allowed || !p.policy.rule
+                      ? "Accepted"
+                      : `Refused: ${ADMIN_POLICY_RULE_LABELS[p.policy.rule]}. This passkey can't be used to sign in.`}
+                  </dd>
                 </dl>
               </div>
               <div className="row-actions">

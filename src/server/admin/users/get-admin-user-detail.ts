@@ -1,43 +1,48 @@
 import "server-only";
 import type { AdminUserDetail } from "@/contracts/admin-users";
 import { getDb } from "../../db";
+import { getUserPolicyAccess } from "../../policy/passkey-policy";
+import { passkeyPolicyVerdict } from "../../policy/passkey-policy-verdict";
 import { isTapUsable } from "../../tap/tap-usable";
 import { getPasskeyProvider } from "../../webauthn/providers";
 
 /** Everything the administrator's user page shows, or null for an unknown (or malformed) id. */
 export async function getAdminUserDetail(userId: string, now = new Date()): Promise<AdminUserDetail | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return null;
-  const user = await getDb().user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true,
-      email: true,
-      displayName: true,
-      role: true,
-      createdAt: true,
-      lastSignInAt: true,
-      passwordHash: true,
-      passwordChangedAt: true,
-      authenticatorApp: { select: { confirmedAt: true } },
-      temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
-      passkeys: {
-        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-        select: {
-          id: true,
-          name: true,
-          aaguid: true,
-          deviceType: true,
-          backedUp: true,
-          attestationFormat: true,
-          attestationVerified: true,
-          transports: true,
-          createdAt: true,
-          lastUsedAt: true,
+  const [user, access] = await Promise.all([
+    getDb().user.findUnique({
+      where: { id: userId },
+      select: {
+        id: true,
+        email: true,
+        displayName: true,
+        role: true,
+        createdAt: true,
+        lastSignInAt: true,
+        passwordHash: true,
+        passwordChangedAt: true,
+        authenticatorApp: { select: { confirmedAt: true } },
+        temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
+        passkeys: {
+          orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+          select: {
+            id: true,
+            name: true,
+            aaguid: true,
+            deviceType: true,
+            backedUp: true,
+            attestationFormat: true,
+            attestationVerified: true,
+            transports: true,
+            createdAt: true,
+            lastUsedAt: true,
+          },
         },
+        _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
       },
-      _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
-    },
-  });
+    }),
+    getUserPolicyAccess(userId),
+  ]);
   if (!user) return null;
   const tap = user.temporaryAccessPass;
   return {
@@ -63,6 +68,7 @@ export async function getAdminUserDetail(userId: string, now = new Date()): Prom
         transports: p.transports,
         createdAt: p.createdAt.toISOString(),
         lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+        policy: passkeyPolicyVerdict(p, access.policy, { targeted: access.targeted }),
       };
     }),
     password: user.passwordHash ? { changedAt: user.passwordChangedAt?.toISOString() ?? null } : null,
