@@ -57,3 +57,9 @@ export function getMetadataStatus(now = new Date()): MetadataStatus | null {
     stale: isMetadataStale(loaded.nextUpdate, now),
   };
 }
+
+/** One line for the start-up log. */
+export function describeLoadedMetadata(loaded: LoadedMetadata): string {
+  const dropped = loaded.dropped > 0 ? `, ${loaded.dropped} compromised or revoked entries left out` : "";
+  return `FIDO metadata: blob no. ${loaded.no} from ${loaded.path}, next update ${loaded.nextUpdate}, ${loaded.statements.length} statements${dropped}`;
+}
