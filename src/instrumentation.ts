@@ -5,19 +5,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { validateConfigOrExit } = await import("./instrumentation-node");
   validateConfigOrExit();
-  const [{ ConfigError }, { loadMetadataFromConfig }, { describeLoadedMetadata }] = await Promise.all([
-    import("./server/config"),
-    import("./server/webauthn/metadata/load-metadata-from-config"),
-    import("./server/webauthn/metadata/loaded-metadata"),
-  ]);
-  try {
-    const loaded = await loadMetadataFromConfig();
-    if (loaded) console.log(describeLoadedMetadata(loaded));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const { loadMetadataOrExit } = await import("./server/webauthn/metadata/load-metadata-or-exit");
+  await loadMetadataOrExit();
 }
