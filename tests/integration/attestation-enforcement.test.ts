@@ -1,7 +1,7 @@
 // Enforced attestation against a loaded FIDO MDS3 blob, at registration and at sign-in, with the
 // software authenticator's "none", self and full ("packed" with x5c) attestation; and the policy
 // refusing to enforce while no blob is loaded.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PasskeyPolicySettings } from "@/contracts/policy";
 import { getDb } from "@/server/db";
 import { getPasskeyPolicyForAdmin, updatePasskeyPolicy } from "@/server/policy/passkey-policy";
@@ -130,6 +130,22 @@ describe("registration while attestation is enforced", () => {
     expect(await passkeyRow(response.id)).toMatchObject({ attestationFormat: "packed", attestationVerified: true });
     const [audit] = await getDb().auditEvent.findMany({ where: { subjectUserId: user.id, type: "passkey.registration", outcome: "success" } });
     expect(audit?.details).toMatchObject({ aaguid: LISTED, fmt: "packed", attestationVerified: true });
+  });
+
+  it("fetches nothing while verifying, though the attestation certificate names a CRL", async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal("fetch", async (input: unknown) => {
+      fetched.push(String(input));
+      throw new Error("no network in tests");
+    });
+    try {
+      const user = await makeUser();
+      await (await attemptRegistration(user, await fullAttestation(LISTED))).run();
+      expect(await passkeyCount(user.id)).toBe(1);
+      expect(fetched).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("refuses full attestation for an AAGUID the metadata has no statement for", async () => {
