@@ -2,7 +2,9 @@
 //
 // 1. Picks the database: DATABASE_URL if set, else the embedded PostgreSQL in data/ (started in
 //    this process and served on a loopback port).
-// 2. Validates the whole configuration; a bad value stops here with one line naming it.
+// 2. Validates the whole configuration; a bad value stops here with one line naming it. A FIDO
+//    metadata blob (MDS_BLOB_PATH) is verified here too, so a bad or refused stale blob stops
+//    start-up before migrations and the build; the server process loads it again for itself.
 // 3. Applies pending migrations, seeds an empty database (printing a Temporary Access Pass).
 // 4. Builds the app if there is no build of the current sources (production only).
 // 5. Runs `next start` (or `next dev`) and stops the embedded database when it exits.
@@ -24,6 +26,7 @@ async function main(): Promise<number> {
   if (!dev) Object.assign(process.env, { NODE_ENV: "production" });
   const { getConfig, ConfigError } = await import("../src/server/config");
   const { providerIconsFromEnv } = await import("../src/server/webauthn/providers");
+  const { loadMetadataFromConfig } = await import("../src/server/webauthn/metadata/load-metadata-from-config");
   const db = await openDatabase();
   applyDatabaseEnv(db);
   let stopping = false;
@@ -39,6 +42,8 @@ async function main(): Promise<number> {
       config = getConfig();
       // Checked here too, so a bad icons file stops start-up before migrations and the build.
       providerIconsFromEnv();
+      // Verified only; the server process loads it for itself and prints its summary and warnings.
+      await loadMetadataFromConfig(config, () => {});
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(error.message);

@@ -44,6 +44,12 @@ const ConfigSchema = z
     SIGNIN_LOCK_MINUTES: minutes(5, 1, 1440),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
+    /** A FIDO Metadata Service (MDS3) blob file the operator downloaded; verified and loaded at start-up. */
+    MDS_BLOB_PATH: z.string().trim().min(1).optional(),
+    /** PEM file of the root certificate(s) the blob must chain to, instead of FIDO's own MDS root. */
+    MDS_ROOT_CERT_PATH: z.string().trim().min(1).optional(),
+    /** What a blob past its nextUpdate date does at start-up: warn and load it, or stop start-up. */
+    MDS_STALE_BLOB: z.enum(["warn", "refuse"]).default("warn"),
   })
   .transform((env, ctx) => {
     // Each origin must parse, and use https unless it is plain-http development on localhost.
@@ -81,6 +87,10 @@ const ConfigSchema = z
     const related = parseOrigins("RELATED_ORIGINS", env.RELATED_ORIGINS ?? "", () => null);
     if (!related) return z.NEVER;
     const relatedOrigins = related.filter((origin) => !origins.includes(origin));
+    if (env.MDS_ROOT_CERT_PATH && !env.MDS_BLOB_PATH) {
+      ctx.addIssue({ code: "custom", path: ["MDS_ROOT_CERT_PATH"], message: "is set, but MDS_BLOB_PATH names no blob to check with it" });
+      return z.NEVER;
+    }
     return {
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
@@ -104,6 +114,11 @@ const ConfigSchema = z
       signInLockMs: env.SIGNIN_LOCK_MINUTES * 60_000,
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
+      mds: {
+        blobPath: env.MDS_BLOB_PATH ?? null,
+        rootCertPath: env.MDS_ROOT_CERT_PATH ?? null,
+        staleBlob: env.MDS_STALE_BLOB,
+      },
     };
   });
 

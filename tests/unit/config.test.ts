@@ -246,3 +246,23 @@ describe("parseConfig session lifetimes", () => {
   });
 });
 
+
+describe("parseConfig FIDO metadata", () => {
+  it("loads no blob and warns about stale ones by default", () => {
+    expect(parseConfig(base).mds).toEqual({ blobPath: null, rootCertPath: null, staleBlob: "warn" });
+  });
+
+  it("takes a blob file, a root certificate file and the stale-blob choice", () => {
+    const config = parseConfig({ ...base, MDS_BLOB_PATH: "/etc/si/blob.jwt", MDS_ROOT_CERT_PATH: "/etc/si/root.pem", MDS_STALE_BLOB: "refuse" });
+    expect(config.mds).toEqual({ blobPath: "/etc/si/blob.jwt", rootCertPath: "/etc/si/root.pem", staleBlob: "refuse" });
+  });
+
+  it("refuses an unknown MDS_STALE_BLOB", () => {
+    expectConfigError({ ...base, MDS_STALE_BLOB: "ignore" }, "MDS_STALE_BLOB");
+  });
+
+  it("refuses a root certificate file without a blob to check with it", () => {
+    const error = expectConfigError({ ...base, MDS_ROOT_CERT_PATH: "/etc/si/root.pem" }, "MDS_ROOT_CERT_PATH");
+    expect(error.message).toMatch(/MDS_BLOB_PATH/);
+  });
+});

@@ -11,6 +11,7 @@ import {
 import { ApiError, callApi } from "../api";
 import { useHydrated } from "../use-hydrated";
 import { VerifyIdentity } from "../verify-identity";
+import { PolicyAttestation, type PolicyMetadataStatus } from "./policy-attestation";
 import { PolicyProviderPicker } from "./policy-provider-picker";
 import { PolicyUserPicker } from "./policy-user-picker";
 
@@ -23,10 +24,12 @@ interface Props {
   /** The administrator, for the step-up dialog. */
   email: string;
   hasPasskeys: boolean;
+  /** The FIDO metadata blob the server loaded, or null: enforced attestation needs one. */
+  metadata: PolicyMetadataStatus | null;
 }
 
 /** Every passkey policy setting in one form, saved as a whole with the version it was read at. */
-export function PolicyForm({ initial, providers, email, hasPasskeys }: Props) {
+export function PolicyForm({ initial, providers, email, hasPasskeys, metadata }: Props) {
   const hydrated = useHydrated();
   const [settings, setSettings] = useState<Settings>(initial.policy);
   const [targetUsers, setTargetUsers] = useState<PolicyTargetUser[]>(initial.targetUsers);
@@ -202,6 +205,8 @@ export function PolicyForm({ initial, providers, email, hasPasskeys }: Props) {
             />
           )}
         </fieldset>
+
+        <PolicyAttestation checked={settings.enforceAttestation} onChange={(v) => set("enforceAttestation", v)} metadata={metadata} />
 
         <fieldset className="card policy-group">
           <legend>User verification</legend>

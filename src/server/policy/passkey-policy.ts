@@ -12,6 +12,7 @@ import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb, type Tx } from "../db";
 import { AppError } from "../errors";
+import { getLoadedMetadata } from "../webauthn/metadata/loaded-metadata";
 
 /**
  * The passkey policy the portal enforces at registration and sign-in, read from the single
@@ -282,7 +283,8 @@ export async function getPasskeyPolicyForAdmin(tx: Tx | null = null): Promise<Pa
  * setting's before and after, in one transaction. `version` must be the one the administrator
  * edited: a save made meanwhile by someone else is never overwritten silently.
  * @throws ZodError (400 INVALID_REQUEST), POLICY_CONFLICT (stale version), USER_NOT_FOUND (a
- *   selected user does not exist)
+ *   selected user does not exist), ATTESTATION_METADATA_UNAVAILABLE (enforced attestation while no
+ *   FIDO metadata blob is loaded)
  */
 export async function updatePasskeyPolicy(
   input: unknown,
@@ -290,6 +292,14 @@ export async function updatePasskeyPolicy(
   ctx: AuditContext,
 ): Promise<PasskeyPolicyResponse> {
   const { version, policy } = UpdatePasskeyPolicyBody.parse(input);
+  // Without metadata nothing can verify, so enforcing would refuse every new passkey. Turning
+  // enforcement off is always allowed.
+  if (policy.enforceAttestation && !getLoadedMetadata()) {
+    throw new AppError(
+      "ATTESTATION_METADATA_UNAVAILABLE",
+      "Attestation can't be enforced because no FIDO metadata blob is loaded. Set MDS_BLOB_PATH to a blob file and restart the server, then try again.",
+    );
+  }
   return getDb().$transaction(async (tx) => {
     await recreatePolicyRow(tx);
     // Row lock: two saves take turns, so the version check and the audit's "before" hold.

@@ -22,7 +22,8 @@ export interface RegistrationOptionsInput {
 
 /**
  * Options for navigator.credentials.create(): a discoverable credential, the configured user
- * verification and attestation, and the user's existing credentials excluded. With `auto`, the
+ * verification and attestation ("direct" while the policy enforces attestation), and the user's
+ * existing credentials excluded. With `auto`, the
  * options of a conditional create, whose challenge can only be verified as one.
  * The user verification and hints follow the passkey policy.
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED,
@@ -58,7 +59,9 @@ export async function createRegistrationOptions(
     userName: user.email,
     userDisplayName: user.displayName,
     userID: Buffer.from(user.webauthnUserId, "base64url"),
-    attestationType: config.attestation,
+    // Enforced attestation needs the authenticator's certificate chain: ask for it whatever the
+    // configured default (an authenticator may still answer "none", which is then refused).
+    attestationType: policy.enforceAttestation ? "direct" : config.attestation,
     timeout: 120_000,
     excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
     // A fresh object on every call: the library mutates its shared default selection object.

@@ -21,6 +21,9 @@ import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import { assertMayAddPasskey, requireFreshPasswordAndCode } from "./create-registration-options";
 import { getPasskeyProvider } from "./providers";
+import { assessAttestation, type AttestationProblem } from "./metadata/assess-attestation";
+import { prepareMetadataService } from "./metadata/install-metadata";
+import { withoutNetwork } from "./metadata/without-network";
 import { requireFreshMultifactor } from "../require-fresh";
 
 export interface VerifyRegistrationInput {
@@ -52,13 +55,14 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
     message: string,
     reason: string,
     rule?: string,
+    extra?: Record<string, unknown>,
   ) => {
     await recordAudit(null, ctx, {
       type: "passkey.registration",
       outcome: "failure",
       actorId: user.userId,
       subjectUserId: user.userId,
-      details: { reason, credentialId: response.id.slice(0, 200), ...(rule && { rule }), ...(auto && { via: "auto" }) },
+      details: { reason, credentialId: response.id.slice(0, 200), ...(rule && { rule }), ...extra, ...(auto && { via: "auto" }) },
     });
     return new AppError(code, message, { cause: reason });
   };
@@ -89,9 +93,13 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
     throw error;
   }
 
+  // The blob loaded at start-up, in the MetadataService instance this module's library uses: with
+  // a statement for the AAGUID, the library checks the attestation chain against its roots.
+  const metadata = await prepareMetadataService();
   let verification: VerifiedRegistrationResponse;
   try {
-    verification = await verifyRegistrationResponse({
+    // Offline: the library would otherwise fetch CRLs named in the authenticator's certificates.
+    verification = await withoutNetwork(() => verifyRegistrationResponse({
       response,
       expectedChallenge: challenge.value,
       expectedOrigin: config.origins,
@@ -102,7 +110,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       // is minted solely right after a password + code sign-in; every other registration needs UP.
       requireUserPresence: !auto,
       requireUserVerification: !auto && policy.userVerification === "required",
-    });
+    }));
   } catch (error) {
     throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", errorText(error));
   }
@@ -113,14 +121,21 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   const info = verification.registrationInfo;
   // Synced or not is the backup-eligible flag (WebAuthn §6.1.3), which the library reports as the
   // credential device type; the AAGUID names the maker.
-  const attestationVerified = false;
+  const attestation = assessAttestation({ fmt: info.fmt, aaguid: info.aaguid, attestationObject: info.attestationObject, metadata });
+  const attestationVerified = attestation.verified;
   const verdict = passkeyPolicyVerdict(
     { aaguid: info.aaguid, deviceType: info.credentialDeviceType, attestationVerified },
     policy,
     { targeted },
   );
   if (!verdict.allowed) {
-    throw await fail("PASSKEY_NOT_ALLOWED", registrationRefusal(verdict.rule), "PASSKEY_NOT_ALLOWED", verdict.rule ?? undefined);
+    throw await fail(
+      "PASSKEY_NOT_ALLOWED",
+      registrationRefusal(verdict.rule, attestation.problem),
+      "PASSKEY_NOT_ALLOWED",
+      verdict.rule ?? undefined,
+      { aaguid: info.aaguid, fmt: info.fmt, attestationVerified, ...(attestation.problem && { attestationProblem: attestation.problem }) },
+    );
   }
   const provider = getPasskeyProvider(info.aaguid);
   const createdOn = parseCreatedOn(ctx.userAgent);
@@ -146,8 +161,8 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
           deviceType: info.credentialDeviceType,
           backedUp: info.credentialBackedUp,
           attestationFormat: info.fmt,
-          // Self and `none` attestation prove nothing about the maker; only a chain to a trusted
-          // root would (the policy's enforced attestation, with a metadata blob, decides that).
+          // Self and `none` attestation prove nothing about the maker; only a chain to the roots
+          // of the loaded FIDO metadata statement for its AAGUID does (./metadata/assess-attestation.ts).
           attestationVerified,
           userVerified: info.userVerified,
           createdUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
@@ -166,6 +181,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
           passkeyId: row.id,
           aaguid: info.aaguid,
           fmt: info.fmt,
+          attestationVerified,
           deviceType: info.credentialDeviceType,
           ...(auto && { via: "auto" }),
         },
@@ -195,8 +211,10 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
 }
 
 /** The refusal of a new passkey: which rule, and what to add instead. */
-function registrationRefusal(rule: string | null): string {
+function registrationRefusal(rule: string | null, attestation: AttestationProblem | null): string {
   switch (rule) {
+    case "attestationNotVerified":
+      return attestationRefusal(attestation);
     case "syncedNotAllowed":
       return "Your organization allows only device-bound passkeys, such as a security key or a passkey kept on this device only. This one is synced, so it wasn't added. Use a security key or another device-bound authenticator.";
     case "aaguidNotAllowed":
@@ -205,6 +223,21 @@ function registrationRefusal(rule: string | null): string {
       return "Your organization has blocked passkeys from this provider, so it wasn't added. Use another passkey provider or security key.";
     default:
       return "Your organization's passkey policy doesn't allow this passkey, so it wasn't added.";
+  }
+}
+
+/** Why a passkey's make couldn't be verified, for a policy that accepts only verified makes. */
+function attestationRefusal(problem: AttestationProblem | null): string {
+  const rule = "Your organization accepts only passkeys whose make and model can be verified";
+  switch (problem) {
+    case "none":
+      return `${rule}. This passkey didn't prove its make (it gave no attestation, "none"), so it wasn't added. Use a security key your organization approves.`;
+    case "self":
+      return `${rule}. This passkey vouched only for itself instead of proving its make with its maker's certificate, so it wasn't added. Use a security key your organization approves.`;
+    case "noMetadata":
+      return `${rule}, but no FIDO metadata is loaded to check against, so no passkey can be added right now. Ask your administrator.`;
+    default:
+      return `${rule}. This passkey's maker isn't in the FIDO metadata your organization uses, so it wasn't added. Use a security key your organization approves.`;
   }
 }
 

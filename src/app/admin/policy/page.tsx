@@ -4,6 +4,7 @@ import { requireAdminPage } from "@/server/admin/require-admin";
 import { listUserPasskeys } from "@/server/methods/list-user-passkeys";
 import { listPolicyProviders } from "@/server/policy/list-policy-providers";
 import { getPasskeyPolicyForAdmin } from "@/server/policy/passkey-policy";
+import { getMetadataStatus } from "@/server/webauthn/metadata/loaded-metadata";
 
 export const metadata: Metadata = { title: "Passkey policy" };
 
@@ -17,7 +18,13 @@ export default async function PasskeyPolicyPage() {
         Decide who can use passkeys and which ones your organization accepts. Changes apply at once to every new passkey
         and every sign-in, including passkeys already registered.
       </p>
-      <PolicyForm initial={policy} providers={listPolicyProviders()} email={admin.email} hasPasskeys={passkeys.length > 0} />
+      <PolicyForm
+        initial={policy}
+        providers={listPolicyProviders()}
+        email={admin.email}
+        hasPasskeys={passkeys.length > 0}
+        metadata={getMetadataStatus()}
+      />
     </main>
   );
 }
