@@ -8,6 +8,8 @@ export interface BarCategory {
   label: string;
   /** One value per series, in the order of `series`. */
   values: number[];
+  /** This bar's colour class, when each category has a colour of its own (one series). */
+  colorClass?: string;
 }
 
 interface Props {
@@ -70,7 +72,7 @@ export function ReportBarChart({ id, title, summary, caption, categoryHeading, s
                 if (value === 0) return null;
                 const width = (value / top) * plotWidth;
                 const rect = (
-                  <rect key={n} className={colorClass ?? `report-s${n}`} x={x} y={y + LABEL_HEIGHT + 2} width={width} height={BAR_HEIGHT} />
+                  <rect key={n} className={category.colorClass ?? colorClass ?? `report-s${n}`} x={x} y={y + LABEL_HEIGHT + 2} width={width} height={BAR_HEIGHT} />
                 );
                 x += width;
                 return rect;

@@ -154,8 +154,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
             summary={`${n(activity.deviceTypes.synced)} synced passkeys and ${n(activity.deviceTypes.deviceBound)} device-bound passkeys exist now.`}
             series={[{ key: "passkeys", label: "Passkeys" }]}
             categories={[
-              { label: "Synced", values: [activity.deviceTypes.synced] },
-              { label: "Device-bound", values: [activity.deviceTypes.deviceBound] },
+              // The same colours as the provider chart's synced and device-bound parts.
+              { label: "Synced", values: [activity.deviceTypes.synced], colorClass: "report-s0" },
+              { label: "Device-bound", values: [activity.deviceTypes.deviceBound], colorClass: "report-s1" },
             ]}
           />
         </div>
