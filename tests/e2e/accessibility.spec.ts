@@ -431,4 +431,28 @@ test.describe("axe finds no serious or critical violations", () => {
       await deleteUserById(admin.id);
     }
   });
+
+  test("on /admin/reports and its registration details: charts, their tables, filters and refused input", async ({ page, user }) => {
+    await makeAdministrator(user);
+    await storeAdminViewPasskey(user.id, { name: "Report key", aaguid: "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4" });
+    await page.goto(`/signin?returnTo=${encodeURIComponent("/admin/reports")}`);
+    await submitTapSignIn(page, user);
+    await expect(page.getByRole("heading", { level: 1, name: "Reports" })).toBeVisible();
+    await expectAccessible(page, "admin-reports");
+    for (const summary of await page.getByText("Show as table").all()) await summary.click();
+    await expectAccessible(page, "admin-reports-tables");
+
+    await page.goto("/admin/reports?from=2031-02-30");
+    await expect(page.getByText("Not a calendar date. Showing the last 30 days.")).toBeVisible();
+    await expectAccessible(page, "admin-reports-bad-range");
+
+    await page.goto(`/admin/reports/registrations?q=${encodeURIComponent(user.email)}&method=passkey`);
+    await expect(page.getByRole("status")).toHaveText("1 matching user");
+    await expectAccessible(page, "admin-registrations");
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectAccessible(page, "admin-registrations-narrow");
+    await page.goto("/admin/reports/registrations?q=nobody-has-this-prefix");
+    await expect(page.getByText("No users match these filters.")).toBeVisible();
+    await expectAccessible(page, "admin-registrations-empty");
+  });
 });

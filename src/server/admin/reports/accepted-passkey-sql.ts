@@ -1,0 +1,23 @@
+import "server-only";
+import { Prisma } from "@/generated/prisma/client";
+import type { PasskeyPolicy } from "../../policy/passkey-policy";
+
+/**
+ * The current policy's verdict on a passkey (src/server/policy/passkey-policy-verdict.ts) as a SQL
+ * condition on the "Passkey" row aliased `p`, so reports can filter and count on it for any number
+ * of users. Each rule maps one to one; an integration test checks both agree.
+ */
+export function acceptedPasskeySql(policy: PasskeyPolicy): Prisma.Sql {
+  if (!policy.enabled) return Prisma.sql`FALSE`;
+  const rules: Prisma.Sql[] = [];
+  if (policy.target === "selected") {
+    rules.push(Prisma.sql`EXISTS (SELECT 1 FROM "PasskeyPolicyTarget" AS pt WHERE pt."userId" = p."userId")`);
+  }
+  if (!policy.syncedAllowed) rules.push(Prisma.sql`p."deviceType" = 'singleDevice'::"CredentialDeviceType"`);
+  const listed =
+    policy.aaguids.length > 0 ? Prisma.sql`lower(p."aaguid") IN (${Prisma.join(policy.aaguids.map((a) => a.toLowerCase()))})` : Prisma.sql`FALSE`;
+  if (policy.keyRestriction === "allow") rules.push(listed);
+  if (policy.keyRestriction === "block") rules.push(Prisma.sql`NOT ${listed}`);
+  if (policy.enforceAttestation) rules.push(Prisma.sql`p."attestationVerified"`);
+  return rules.length > 0 ? Prisma.sql`(${Prisma.join(rules, " AND ")})` : Prisma.sql`TRUE`;
+}
