@@ -14,6 +14,9 @@ Object.assign(process.env, {
   // Every browser test signs in from the same loopback address, and many fail on purpose: that
   // address must never reach the per-IP sign-in lock. (The per-account lock keeps its default.)
   SIGNIN_IP_MAX_FAILURES: "100000",
+  // For the same reason, that address must never reach the per-IP limit on WebAuthn options
+  // requests; the per-account limit keeps its default (tests/e2e/rate-limit.api.spec.ts hits it).
+  CEREMONY_RATE_PER_IP: "1000000",
 });
 
 const chromium = {

@@ -36,6 +36,10 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   /** Too many failed TAP, password or code attempts: non-passkey methods wait (Retry-After says how long). */
   SIGN_IN_LOCKED: 429,
+  /** Too many WebAuthn options requests from this address or for this account (Retry-After says how long). */
+  RATE_LIMITED: 429,
+  /** The database could not be reached or dropped the connection mid-request: nothing was saved, try again. */
+  SERVICE_UNAVAILABLE: 503,
   /** A new password that is too short or on the common-passwords list. */
   PASSWORD_REJECTED: 400,
   /** The current password given when changing it is wrong. */

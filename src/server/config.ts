@@ -42,6 +42,12 @@ const ConfigSchema = z
     SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
     /** The first lock's length; each further lock of the same account or address doubles it (at most a day). */
     SIGNIN_LOCK_MINUTES: minutes(5, 1, 1440),
+    /** WebAuthn options requests from one IP address per window, over any accounts. */
+    CEREMONY_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    /** WebAuthn options requests for one account (by email at sign-in, by user at registration) per window. */
+    CEREMONY_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Length of the fixed windows those requests are counted in. */
+    CEREMONY_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
     /** A FIDO Metadata Service (MDS3) blob file the operator downloaded; verified and loaded at start-up. */
@@ -112,6 +118,11 @@ const ConfigSchema = z
       signInMaxFailures: env.SIGNIN_MAX_FAILURES,
       signInIpMaxFailures: env.SIGNIN_IP_MAX_FAILURES,
       signInLockMs: env.SIGNIN_LOCK_MINUTES * 60_000,
+      ceremonyRate: {
+        perIp: env.CEREMONY_RATE_PER_IP,
+        perAccount: env.CEREMONY_RATE_PER_ACCOUNT,
+        windowMs: env.CEREMONY_RATE_WINDOW_SECONDS * 1000,
+      },
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
       mds: {

@@ -18,6 +18,10 @@ const baseEnv = {
   SIGNIN_IP_MAX_FAILURES: "100000",
   SIGNIN_MAX_FAILURES: "5",
   SIGNIN_LOCK_MINUTES: "5",
+  // Likewise for WebAuthn options requests; the rate-limit tests use addresses of their own.
+  CEREMONY_RATE_PER_IP: "1000000",
+  CEREMONY_RATE_PER_ACCOUNT: "20",
+  CEREMONY_RATE_WINDOW_SECONDS: "60",
 };
 
 Object.assign(process.env, baseEnv);

@@ -5,7 +5,7 @@ import type { ErrorCode } from "@/contracts/errors";
 import { ERROR_STATUS } from "@/contracts/errors";
 import type { AuditContext } from "../audit";
 import { getConfig } from "../config";
-import { AppError } from "../errors";
+import { AppError, asDatabaseUnavailable } from "../errors";
 
 /** Largest JSON body any endpoint accepts: a WebAuthn response with attestation fits easily. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -82,7 +82,8 @@ type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
 
 /**
  * Wraps a route handler: cross-site protection for state-changing methods, AppError -> its status,
- * ZodError -> 400 INVALID_REQUEST, anything else -> a logged 500 INTERNAL.
+ * ZodError -> 400 INVALID_REQUEST, a lost database connection -> 503 SERVICE_UNAVAILABLE (its
+ * transaction rolled back, so the client may retry), anything else -> a logged 500 INTERNAL.
  */
 export function withErrors<C>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
@@ -104,6 +105,11 @@ export function toErrorResponse(error: unknown): Response {
     const issue = error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
     return errorResponse("INVALID_REQUEST", `${where}${issue?.message ?? "Invalid request."}`);
+  }
+  const unavailable = asDatabaseUnavailable(error);
+  if (unavailable) {
+    console.warn("Database connection lost during a request:", error instanceof Error ? error.message : error);
+    return toErrorResponse(unavailable);
   }
   console.error("Unhandled error in route handler", error);
   return errorResponse("INTERNAL", "Something went wrong on our side. Please try again.");

@@ -6,12 +6,15 @@ import {
 import { getConfig } from "../config";
 import { getPasskeyPolicy } from "../policy/passkey-policy";
 import { getAccountSignInFacts } from "../auth/get-account-sign-in-facts";
+import { assertCeremonyRateAllowed, ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
 import { createChallenge } from "./challenges";
 
 export interface AuthenticationOptionsInput {
   binding: string;
   /** Username-first sign-in names the account; usernameless and autofill leave it out. */
   email?: string;
+  /** The request's IP address, counted against CEREMONY_RATE_PER_IP (absent: one "unknown" address). */
+  ip?: string | null;
 }
 
 /**
@@ -19,10 +22,13 @@ export interface AuthenticationOptionsInput {
  * allowCredentials and the challenge is tied to that account; without, any discoverable
  * credential may answer. An unknown email gets its decoy account's made-up credentials (or none),
  * the same every time, so the answer does not tell whether the account exists (WebAuthn §14.6.2).
+ * Requests are counted per IP address and, with an email, per account (known or not, alike).
+ * @throws RATE_LIMITED
  */
 export async function createAuthenticationOptions(
   input: AuthenticationOptionsInput,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await assertCeremonyRateAllowed(ceremonyRateKeys({ ip: input.ip, email: input.email }));
   const config = getConfig();
   const account = input.email ? await getAccountSignInFacts(input.email) : null;
 

@@ -9,6 +9,7 @@ import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import type { SignedInUser } from "../session";
 import { createChallenge } from "./challenges";
 import { requireFreshMultifactor } from "../require-fresh";
+import { assertCeremonyRateAllowed, ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
 import type { ChallengePurpose } from "@/generated/prisma/enums";
 
 export interface RegistrationOptionsInput {
@@ -18,6 +19,8 @@ export interface RegistrationOptionsInput {
   authenticatorType?: AuthenticatorType;
   /** A conditional create right after a password + authenticator-app sign-in (autoRegistration). */
   auto?: boolean;
+  /** The request's IP address, counted against CEREMONY_RATE_PER_IP (absent: one "unknown" address). */
+  ip?: string | null;
 }
 
 /**
@@ -26,14 +29,17 @@ export interface RegistrationOptionsInput {
  * existing credentials excluded. With `auto`, the
  * options of a conditional create, whose challenge can only be verified as one.
  * The user verification and hints follow the passkey policy.
- * @throws UNAUTHENTICATED, REAUTH_REQUIRED, USER_NOT_FOUND, PASSKEYS_DISABLED, PASSKEY_LIMIT_REACHED,
- *   INVALID_REQUEST (auto, but not right after a password + code sign-in, or the user has a passkey)
+ * Requests are counted per IP address and per user once the session is known to be fresh.
+ * @throws UNAUTHENTICATED, REAUTH_REQUIRED, RATE_LIMITED, USER_NOT_FOUND, PASSKEYS_DISABLED,
+ *   PASSKEY_LIMIT_REACHED, INVALID_REQUEST (auto, but not right after a password + code sign-in, or
+ *   the user has a passkey)
  */
 export async function createRegistrationOptions(
   input: RegistrationOptionsInput,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const auto = input.auto === true;
   const signedIn = auto ? requireFreshPasswordAndCode(input.user) : requireFreshMultifactor(input.user);
+  await assertCeremonyRateAllowed(ceremonyRateKeys({ ip: input.ip, userId: signedIn.userId }));
   const config = getConfig();
   const user = await getDb().user.findUnique({
     where: { id: signedIn.userId },

@@ -1,0 +1,173 @@
+// A database fault in the middle of a registration: the connection saving the passkey is cut from
+// another session. The user gets a clean "try again" error, nothing half-written is left, the pool
+// recovers, and registering again with a new challenge works.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { getDb } from "@/server/db";
+import { AppError, asDatabaseUnavailable } from "@/server/errors";
+import { toErrorResponse } from "@/server/http/route";
+import { createRegistrationOptions } from "@/server/webauthn/create-registration-options";
+import { verifyRegistration } from "@/server/webauthn/verify-registration";
+import { makeUser, newBinding, signedIn, testCtx } from "../fixtures/factories";
+import { SoftAuthenticator } from "../fixtures/soft-authenticator";
+import { auditEvents, challengeRow, passkeyCount, passkeyRow, rejectsWith, TEST_ORIGIN } from "./webauthn-helpers";
+
+const admin = { client: null as pg.Client | null, cleanup: [] as string[] };
+
+async function adminClient(): Promise<pg.Client> {
+  if (!admin.client) {
+    admin.client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.client.connect();
+  }
+  return admin.client;
+}
+
+afterEach(async () => {
+  const client = admin.client;
+  admin.client = null;
+  if (!client) return;
+  for (const statement of admin.cleanup.splice(0)) await client.query(statement);
+  await client.end();
+});
+
+/**
+ * A test-only trigger that holds this user's passkey INSERT in pg_sleep, so the test knows the
+ * exact moment the save is under way (inside the registration's transaction) and which backend runs it.
+ */
+async function holdPasskeyInsertsOf(userId: string): Promise<void> {
+  const client = await adminClient();
+  const name = `fault_hold_${randomBytes(6).toString("hex")}`;
+  await client.query(`
+    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW."userId" = '${userId.replace(/'/g, "''")}' THEN PERFORM pg_sleep(30); END IF;
+      RETURN NEW;
+    END $$`);
+  await client.query(`CREATE TRIGGER ${name} BEFORE INSERT ON "Passkey" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  admin.cleanup.push(`DROP TRIGGER IF EXISTS ${name} ON "Passkey"`, `DROP FUNCTION IF EXISTS ${name}()`);
+}
+
+async function releaseHold(): Promise<void> {
+  const client = await adminClient();
+  for (const statement of admin.cleanup.splice(0)) await client.query(statement);
+}
+
+/** Waits until a backend sleeps in the trigger, then terminates it; returns its pid. */
+async function terminateHeldBackend(): Promise<number> {
+  const client = await adminClient();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await client.query("SELECT pg_stat_clear_snapshot()");
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event = 'PgSleep' AND query LIKE '%INSERT INTO%Passkey%'`,
+    );
+    if (rows.length === 1) {
+      const { rows: killed } = await client.query<{ ok: boolean }>("SELECT pg_terminate_backend($1) AS ok", [rows[0]!.pid]);
+      expect(killed[0]!.ok).toBe(true);
+      return rows[0]!.pid;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("no registration reached the passkey INSERT within 10 s");
+}
+
+async function registrationResponse(user: { id: string }, authenticator: SoftAuthenticator) {
+  const session = signedIn(user);
+  const binding = newBinding();
+  const options = await createRegistrationOptions({ user: session, binding });
+  const response = authenticator.createCredential({ options, origin: TEST_ORIGIN });
+  return { session, binding, options, response };
+}
+
+describe("registration when the database connection is cut while the passkey is saved", () => {
+  it("answers a retryable 503, leaves no passkey, and a retry with a new challenge succeeds", async () => {
+    const user = await makeUser();
+    const authenticator = new SoftAuthenticator();
+    const first = await registrationResponse(user, authenticator);
+    await holdPasskeyInsertsOf(user.id);
+
+    const outcome = verifyRegistration({ response: first.response, user: first.session, binding: first.binding, ctx: testCtx }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await terminateHeldBackend();
+    const error = await outcome;
+    await releaseHold();
+
+    // The route layer's answer: a retryable 503 in the usual shape, no stack, no driver detail.
+    const answer = asDatabaseUnavailable(error);
+    expect(answer).toBeInstanceOf(AppError);
+    expect(answer!.code).toBe("SERVICE_UNAVAILABLE");
+    const response = toErrorResponse(error);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    const body = await response.json();
+    expect(body).toEqual({
+      error: { code: "SERVICE_UNAVAILABLE", message: "We lost the connection to our database for a moment. Please try again." },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/57P01|prisma|terminating|at /i);
+
+    // Nothing half-written: the transaction (passkey and its audit event) was rolled back.
+    expect(await passkeyRow(first.response.id)).toBeNull();
+    expect(await passkeyCount(user.id)).toBe(0);
+    expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "success" })).toHaveLength(0);
+
+    // The first challenge was used up before the save: the same response cannot be replayed.
+    expect(await challengeRow(first.options.challenge)).toBeNull();
+    await rejectsWith(
+      verifyRegistration({ response: first.response, user: first.session, binding: first.binding, ctx: testCtx }),
+      "CHALLENGE_INVALID",
+    );
+
+    // The pool replaced the dead connection: starting again with a new challenge succeeds.
+    const retry = await registrationResponse(user, authenticator);
+    const saved = await verifyRegistration({ response: retry.response, user: retry.session, binding: retry.binding, ctx: testCtx });
+    expect(await passkeyRow(retry.response.id)).toMatchObject({ id: saved.id, userId: user.id });
+    expect(await passkeyCount(user.id)).toBe(1);
+    expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "success" })).toHaveLength(1);
+  });
+
+  it("answers 503 and recovers when every idle connection of the pool was terminated", async () => {
+    const user = await makeUser();
+    // Fill the pool with idle connections, then end them all from outside (a database restart).
+    await Promise.all(Array.from({ length: 5 }, () => getDb().$executeRaw`SELECT pg_sleep(0.05)`));
+    const client = await adminClient();
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Whatever the first request meets is either a clean 503 or a success; the next one succeeds.
+    const authenticator = new SoftAuthenticator();
+    const attempt = await registrationResponse(user, authenticator).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (!attempt.ok) expect(toErrorResponse(attempt.error).status).toBe(503);
+    const retry = await registrationResponse(user, authenticator);
+    await verifyRegistration({ response: retry.response, user: retry.session, binding: retry.binding, ctx: testCtx });
+    expect(await passkeyCount(user.id)).toBe(1);
+  });
+});
+
+describe("asDatabaseUnavailable", () => {
+  it("leaves other errors alone, so they stay a logged 500", () => {
+    expect(asDatabaseUnavailable(new Error("boom"))).toBeNull();
+    expect(asDatabaseUnavailable({ code: "P2002", message: "Unique constraint failed" })).toBeNull();
+    expect(asDatabaseUnavailable(null)).toBeNull();
+    expect(toErrorResponse(new Error("boom")).status).toBe(500);
+  });
+
+  it("recognises a refused connection, a closed socket and Prisma's connection codes", () => {
+    expect(asDatabaseUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(asDatabaseUnavailable(new Error("Connection terminated unexpectedly"))?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(asDatabaseUnavailable({ code: "P1001", message: "Can't reach database server" })?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(asDatabaseUnavailable({ code: "P2010", meta: { driverAdapterError: { cause: { kind: "ConnectionClosed" } } } })?.code).toBe(
+      "SERVICE_UNAVAILABLE",
+    );
+  });
+});
