@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword, PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
 
-describe("password hashing", () => {
+// scrypt at N=2^17 is slow on purpose (about 0.4 s per hash on one core): a test that hashes six
+// times must not be timed out by the default 5 s when the machine is busy.
+describe("password hashing", { timeout: 30_000 }, () => {
   it("writes scrypt$<log2 N>$<r>$<p>$<16-byte salt>$<32-byte key>, never the password", async () => {
     const hash = await hashPassword("plum tree under the bridge");
     const parts = hash.split("$");
