@@ -1,4 +1,5 @@
 import "server-only";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const minutes = (fallback: number, min: number, max: number) =>
@@ -56,6 +57,25 @@ const ConfigSchema = z
     MDS_ROOT_CERT_PATH: z.string().trim().min(1).optional(),
     /** What a blob past its nextUpdate date does at start-up: warn and load it, or stop start-up. */
     MDS_STALE_BLOB: z.enum(["warn", "refuse"]).default("warn"),
+    /**
+     * Comma-separated addresses or CIDR ranges of the reverse proxies in front of the app. Only
+     * X-Forwarded-For entries these proxies added are believed; none by default.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const ranges: string[] = [];
+        for (const part of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+          const range = parseRange(part);
+          if (!range) {
+            ctx.addIssue({ code: "custom", message: `"${part}" is not an IP address or CIDR range such as 10.0.0.0/8` });
+            return z.NEVER;
+          }
+          if (!ranges.includes(range)) ranges.push(range);
+        }
+        return ranges;
+      }),
   })
   .transform((env, ctx) => {
     // Each origin must parse, and use https unless it is plain-http development on localhost.
@@ -125,6 +145,8 @@ const ConfigSchema = z
       },
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
+      /** Trusted reverse proxies as CIDR ranges ("192.0.2.1/32" for one address); empty by default. */
+      trustedProxies: env.TRUSTED_PROXIES,
       mds: {
         blobPath: env.MDS_BLOB_PATH ?? null,
         rootCertPath: env.MDS_ROOT_CERT_PATH ?? null,
@@ -134,6 +156,18 @@ const ConfigSchema = z
   });
 
 export type Config = z.output<typeof ConfigSchema>;
+
+/** "10.0.0.0/8", "192.0.2.1" or "2001:db8::/32" as a CIDR range with its prefix; null if not one. */
+function parseRange(text: string): string | null {
+  const [address = "", prefix, extra] = text.split("/");
+  if (extra !== undefined) return null;
+  const family = isIP(address);
+  if (family === 0) return null;
+  const max = family === 4 ? 32 : 128;
+  if (prefix === undefined) return `${address.toLowerCase()}/${max}`;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return null;
+  return `${address.toLowerCase()}/${Number(prefix)}`;
+}
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, detail: string) {

@@ -266,3 +266,26 @@ describe("parseConfig FIDO metadata", () => {
     expect(error.message).toMatch(/MDS_BLOB_PATH/);
   });
 });
+
+describe("parseConfig TRUSTED_PROXIES", () => {
+  it("trusts no proxy by default", () => {
+    expect(parseConfig(base).trustedProxies).toEqual([]);
+    expect(parseConfig({ ...base, TRUSTED_PROXIES: "" }).trustedProxies).toEqual([]);
+  });
+
+  it("accepts addresses and CIDR ranges of both families, as ranges, without duplicates", () => {
+    expect(parseConfig({ ...base, TRUSTED_PROXIES: " 10.0.0.0/8, 192.0.2.1 ,2001:DB8::/32, 192.0.2.1/32,::1" }).trustedProxies).toEqual([
+      "10.0.0.0/8",
+      "192.0.2.1/32",
+      "2001:db8::/32",
+      "::1/128",
+    ]);
+  });
+
+  it.each(["proxy.example.com", "10.0.0.0/33", "2001:db8::/129", "10.0.0.0/8/1", "10.0.0/8", "10.0.0.0/x", "256.1.1.1"])(
+    "refuses %s",
+    (value) => {
+      expect(expectConfigError({ ...base, TRUSTED_PROXIES: value }, "TRUSTED_PROXIES").message).toContain(value);
+    },
+  );
+});

@@ -6,6 +6,7 @@ import { ERROR_STATUS } from "@/contracts/errors";
 import type { AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { AppError, asDatabaseUnavailable } from "../errors";
+import { clientIp } from "./client-ip";
 
 /** Largest JSON body any endpoint accepts: a WebAuthn response with attestation fits easily. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -70,10 +71,10 @@ function tooLarge() {
   return new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
 }
 
+/** Who made the request, for audit rows and sign-in locks; the address follows TRUSTED_PROXIES. */
 export function auditContext(req: Request): AuditContext {
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {
-    ip: forwarded || req.headers.get("x-real-ip") || null,
+    ip: clientIp(req.headers.get("x-forwarded-for"), getConfig().trustedProxies),
     userAgent: req.headers.get("user-agent"),
   };
 }

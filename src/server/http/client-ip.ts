@@ -1,0 +1,51 @@
+import "server-only";
+import { BlockList, isIP } from "node:net";
+
+/**
+ * The client's IP address for audit rows and the per-address sign-in lock, from X-Forwarded-For.
+ *
+ * Next.js gives route handlers no socket address. It writes the peer's address into
+ * X-Forwarded-For itself, but only when the request carries no such header; a proxy in front
+ * appends the address it saw. So:
+ * - With no trusted proxies (the server faces clients directly), the right-most entry is the
+ *   answer: it is the peer Next.js saw unless the client sent a header of its own.
+ * - With trusted proxies (the server is reachable only through them), walk from the right over
+ *   the entries the proxies added, skipping their own addresses: the first address that is not a
+ *   trusted proxy is the client. Entries to its left were written by the client and are ignored.
+ * Entries that are not IP addresses (an attacker's text, "unknown") give `null`, never a guess.
+ */
+export function clientIp(forwardedFor: string | null, trustedProxies: readonly string[]): string | null {
+  const hops = (forwardedFor ?? "").split(",").map((part) => normalizeAddress(part.trim())).filter((hop) => hop !== "");
+  if (hops.length === 0) return null;
+  if (trustedProxies.length === 0) return validOrNull(hops.at(-1)!);
+
+  const trusted = new BlockList();
+  for (const range of trustedProxies) {
+    const [address, prefix] = range.split("/") as [string, string];
+    trusted.addSubnet(address, Number(prefix), isIP(address) === 6 ? "ipv6" : "ipv4");
+  }
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    const family = isIP(hop);
+    // Something that is not an address where a proxy's record should be: stop believing the chain.
+    if (family === 0) return null;
+    if (!trusted.check(hop, family === 6 ? "ipv6" : "ipv4")) return hop;
+  }
+  // Every hop is one of our proxies: the left-most is the nearest we know to the client.
+  return hops[0]!;
+}
+
+/** Strips what proxies add around an address: "[2001:db8::1]:443", "192.0.2.1:5000", "::ffff:192.0.2.1". */
+function normalizeAddress(raw: string): string {
+  let address = raw;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) address = bracketed[1]!;
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(":"));
+  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) address = mapped[1]!;
+  return address.toLowerCase();
+}
+
+function validOrNull(address: string): string | null {
+  return isIP(address) === 0 ? null : address;
+}

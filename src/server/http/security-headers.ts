@@ -1,0 +1,51 @@
+import "server-only";
+import { buildContentSecurityPolicy } from "./security-headers-csp";
+
+export interface SecurityHeadersOptions {
+  /** This response's CSP nonce. */
+  nonce: string;
+  /** The configured origins (config ORIGINS), the app's own first: never the request's Host header. */
+  origins: readonly string[];
+  /** `next dev`: allows eval for React's development tooling. */
+  development: boolean;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The security headers every response carries (pages, JSON, static files, errors), as name-value
+ * pairs. HSTS and upgrade-insecure-requests only when the app's own origin is https on a real
+ * host: on http://localhost they would break local development (and HSTS would stick to
+ * "localhost" in the browser for two years).
+ */
+export function buildSecurityHeaders({ nonce, origins, development }: SecurityHeadersOptions): Array<[string, string]> {
+  const own = new URL(origins[0] ?? "http://localhost");
+  const secure = own.protocol === "https:" && !LOOPBACK_HOSTS.test(own.hostname);
+  return [
+    ["Content-Security-Policy", buildContentSecurityPolicy({ nonce, development, upgradeInsecureRequests: secure })],
+    ...(secure ? [["Strict-Transport-Security", "max-age=63072000; includeSubDomains"] as [string, string]] : []),
+    // Other sites learn our origin at most, never a path or query (user ids, audit filters).
+    ["Referrer-Policy", "strict-origin-when-cross-origin"],
+    [
+      "Permissions-Policy",
+      [
+        "publickey-credentials-get=(self)",
+        "publickey-credentials-create=(self)",
+        "camera=()",
+        "microphone=()",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+        "bluetooth=()",
+        "serial=()",
+        "hid=()",
+        "display-capture=()",
+        "browsing-topics=()",
+      ].join(", "),
+    ],
+    ["X-Content-Type-Options", "nosniff"],
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+    // For browsers that predate frame-ancestors.
+    ["X-Frame-Options", "DENY"],
+  ];
+}
