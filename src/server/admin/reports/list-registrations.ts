@@ -2,7 +2,7 @@ import "server-only";
 import { REGISTRATION_PAGE_SIZE, type RegistrationPageQuery, type RegistrationPageResponse } from "@/contracts/admin-reports";
 import { getDb } from "../../db";
 import { getPasskeyPolicy } from "../../policy/passkey-policy";
-import { decodeUserListCursor, encodeUserListCursor } from "../users/user-list-cursor";
+import { decodeUserListCursor, toUserListPage } from "../users/user-list-cursor";
 import { registrationConditions } from "./registration-conditions";
 import { selectRegistrationRows } from "./select-registration-rows";
 
@@ -23,18 +23,6 @@ export async function listRegistrations(
     selectRegistrationRows(where, policy, { after, before }, pageSize + 1, now),
     getDb().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "User" AS u WHERE ${where}`,
   ]);
-  const more = rows.length > pageSize;
-  const page = rows.slice(0, pageSize);
-  if (before) page.reverse();
-  const first = page[0];
-  const last = page.at(-1);
-  // Going forward there is a previous page whenever we came from one; going back, a next one.
-  const hasNext = before ? true : more;
-  const hasPrevious = before ? more : after !== null;
-  return {
-    users: page,
-    matching: counted[0]?.n ?? 0,
-    nextCursor: hasNext && last ? encodeUserListCursor(last) : null,
-    previousCursor: hasPrevious && first ? encodeUserListCursor(first) : null,
-  };
+  const { page, nextCursor, previousCursor } = toUserListPage(rows, pageSize, { after, before });
+  return { users: page, matching: counted[0]?.n ?? 0, nextCursor, previousCursor };
 }

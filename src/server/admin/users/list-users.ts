@@ -3,7 +3,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { USER_LIST_PAGE_SIZE, type AdminUserRow, type ListUsersQuery, type ListUsersResponse } from "@/contracts/admin-users";
 import { getDb } from "../../db";
 import { getCampaignPolicy, getPasskeyPolicy } from "../../policy/passkey-policy";
-import { decodeUserListCursor, encodeUserListCursor } from "./user-list-cursor";
+import { decodeUserListCursor, toUserListPage } from "./user-list-cursor";
 
 /** Above this many users an unfiltered count is PostgreSQL's estimate (exact counts scan the table). */
 export const EXACT_COUNT_LIMIT = 100_000;
@@ -51,19 +51,12 @@ export async function listUsers(query: ListUsersQuery, now = new Date()): Promis
       LIMIT ${USER_LIST_PAGE_SIZE + 1}`,
     countUsers(query, where),
   ]);
-  const more = rows.length > USER_LIST_PAGE_SIZE;
-  const page = rows.slice(0, USER_LIST_PAGE_SIZE);
-  if (before) page.reverse();
-  const first = page[0];
-  const last = page.at(-1);
-  // Going forward there is a previous page whenever we came from one; going back, a next one.
-  const hasNext = before ? true : more;
-  const hasPrevious = before ? more : after !== null;
+  const { page, nextCursor, previousCursor } = toUserListPage(rows, USER_LIST_PAGE_SIZE, { after, before });
   return {
     users: page.map(toUserRow),
     total: await total,
-    nextCursor: hasNext && last ? encodeUserListCursor(last) : null,
-    previousCursor: hasPrevious && first ? encodeUserListCursor(first) : null,
+    nextCursor,
+    previousCursor,
   };
 }
 

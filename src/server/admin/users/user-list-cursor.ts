@@ -31,3 +31,27 @@ export function decodeUserListCursor(cursor: string): UserListPosition {
 function invalid() {
   return new AppError("INVALID_REQUEST", "The page link is not valid. Start the search again.");
 }
+
+/**
+ * A page from rows fetched one past `pageSize` in the keyset's direction (descending when going
+ * back), put in (email, id) order with the cursors for the pages either side. Going forward there
+ * is a previous page whenever we came from one; going back, a next one.
+ */
+export function toUserListPage<T extends UserListPosition>(
+  rows: T[],
+  pageSize: number,
+  { after, before }: { after: UserListPosition | null; before: UserListPosition | null },
+): { page: T[]; nextCursor: string | null; previousCursor: string | null } {
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (before) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  const hasNext = before ? true : more;
+  const hasPrevious = before ? more : after !== null;
+  return {
+    page,
+    nextCursor: hasNext && last ? encodeUserListCursor(last) : null,
+    previousCursor: hasPrevious && first ? encodeUserListCursor(first) : null,
+  };
+}
