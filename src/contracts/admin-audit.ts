@@ -1,19 +1,10 @@
 import { z } from "zod";
+import { blankAsAbsent, IsoDate } from "./query-params";
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD.")
-  // Date.parse rolls 2031-02-30 over to March; a real date survives the round trip.
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "Not a calendar date.");
-
 /** An empty query parameter (a form field left blank) means "no filter". */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsAbsent, schema.optional());
 
 /** Filters of the audit log, from the page's form or the API's query string. */
 export const AuditFilterQuery = z
@@ -21,8 +12,8 @@ export const AuditFilterQuery = z
     user: optional(z.string().trim().min(1).max(254)),
     type: optional(z.string().trim().regex(/^[a-z0-9_.-]{1,64}$/i, "Not an event type.")),
     outcome: optional(z.enum(["success", "failure"])),
-    from: optional(isoDate),
-    to: optional(isoDate),
+    from: optional(IsoDate),
+    to: optional(IsoDate),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "The start date is after the end date.", path: ["from"] });
 export type AuditFilterQuery = z.infer<typeof AuditFilterQuery>;

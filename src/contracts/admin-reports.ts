@@ -1,22 +1,11 @@
 import { z } from "zod";
+import { blankAsAbsent, IsoDate } from "./query-params";
 
 export const REGISTRATION_PAGE_SIZE = 50;
 /** The longest date range the activity charts draw, in days. */
 export const MAX_REPORT_DAYS = 366;
 /** The default date range: this many UTC days, ending today. */
 export const DEFAULT_REPORT_DAYS = 30;
-
-/** An empty query parameter (a form field left blank) means "no filter". */
-const blank = (value: unknown) => (value === "" ? undefined : value);
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD.")
-  // Date.parse rolls 2031-02-30 over to March; a real date survives the round trip.
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "Not a calendar date.");
 
 /** Which sign-in method a user has registered ("none": no passkey, password or authenticator app). */
 export const RegistrationMethodFilter = z.enum(["any", "passkey", "password", "authenticator-app", "tap", "none"]);
@@ -27,17 +16,17 @@ export type YesNoFilter = z.infer<typeof YesNoFilter>;
 
 const registrationFilterFields = {
   /** The start of the email address (case-insensitive). */
-  q: z.preprocess(blank, z.string().trim().max(254, "Search with at most 254 characters.").optional()),
-  method: z.preprocess(blank, RegistrationMethodFilter.default("any")),
-  passwordless: z.preprocess(blank, YesNoFilter.default("any")),
-  mfa: z.preprocess(blank, YesNoFilter.default("any")),
+  q: z.preprocess(blankAsAbsent, z.string().trim().max(254, "Search with at most 254 characters.").optional()),
+  method: z.preprocess(blankAsAbsent, RegistrationMethodFilter.default("any")),
+  passwordless: z.preprocess(blankAsAbsent, YesNoFilter.default("any")),
+  mfa: z.preprocess(blankAsAbsent, YesNoFilter.default("any")),
 };
 
 /** Filters of the registration details report, from the page's form or the API's query string. */
 export const RegistrationFilterQuery = z.object(registrationFilterFields).strict();
 export type RegistrationFilterQuery = z.infer<typeof RegistrationFilterQuery>;
 
-const cursor = z.preprocess(blank, z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, "Not a page cursor.").optional());
+const cursor = z.preprocess(blankAsAbsent, z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, "Not a page cursor.").optional());
 
 /** A page of the report: the filters, plus `after` / `before` from a previous page's cursors (at most one). */
 export const RegistrationPageQuery = z
@@ -49,8 +38,8 @@ export type RegistrationPageQuery = z.infer<typeof RegistrationPageQuery>;
 /** The activity charts' date range: whole UTC days, both ends included; the last 30 days by default. */
 export const ReportRangeQuery = z
   .object({
-    from: z.preprocess(blank, isoDate.optional()),
-    to: z.preprocess(blank, isoDate.optional()),
+    from: z.preprocess(blankAsAbsent, IsoDate.optional()),
+    to: z.preprocess(blankAsAbsent, IsoDate.optional()),
   })
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "The start date is after the end date.", path: ["from"] })
