@@ -58,6 +58,11 @@ const ConfigSchema = z
     /** What a blob past its nextUpdate date does at start-up: warn and load it, or stop start-up. */
     MDS_STALE_BLOB: z.enum(["warn", "refuse"]).default("warn"),
     /**
+     * Diagnostics for the benchmark: a file this process keeps up to date with how many SQL
+     * statements and committing transactions it has sent. Off by default.
+     */
+    DB_STATEMENT_STATS_FILE: z.string().trim().min(1).optional(),
+    /**
      * Comma-separated addresses or CIDR ranges of the reverse proxies in front of the app. Only
      * X-Forwarded-For entries these proxies added are believed; none by default.
      */
@@ -122,6 +127,7 @@ const ConfigSchema = z
       port: env.PORT,
       databaseUrl: env.DATABASE_URL,
       databasePoolMax: env.DATABASE_POOL_MAX,
+      dbStatementStatsFile: env.DB_STATEMENT_STATS_FILE ?? null,
       sessionSecret: env.SESSION_SECRET,
       rpId: env.RP_ID,
       rpName: env.RP_NAME,

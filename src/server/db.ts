@@ -1,7 +1,9 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { getConfig } from "./config";
+import { countPoolStatements } from "./db-statement-stats";
 
 import type { Prisma } from "@/generated/prisma/client";
 export type { Prisma };
@@ -12,7 +14,9 @@ const globalForDb = globalThis as unknown as { securityInfoDb?: PrismaClient };
 
 function createDb(): PrismaClient {
   const config = getConfig();
-  const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: config.databasePoolMax });
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolMax });
+  if (config.dbStatementStatsFile) countPoolStatements(pool, config.dbStatementStatsFile);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }
 

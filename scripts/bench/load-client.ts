@@ -1,0 +1,157 @@
+// The benchmark's load generator, a process of its own (forked by scripts/bench/run.ts) so that its
+// CPU is counted apart from the app's. Every simulated person is a cookie jar plus a software
+// authenticator (tests/fixtures/soft-authenticator.ts) that signs real ES256 assertions: each
+// sign-in and registration is a full, valid ceremony over HTTP.
+import { SoftAuthenticator } from "../../tests/fixtures/soft-authenticator";
+import { CookieJar, expectStatus, request } from "./http-client";
+import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
+
+interface Person {
+  email: string;
+  jar: CookieJar;
+  authenticator: SoftAuthenticator;
+  /** Passkeys registered during this run (the policy allows at most 10 per person). */
+  registered: number;
+}
+
+let baseUrl = "";
+const people = { signIn: [] as Person[], register: [] as Person[], list: null as Person | null, admin: null as Person | null };
+let adminSearchPath = "";
+let adminNextPage = "";
+
+function send(reply: ClientReply): void {
+  process.send!(reply);
+}
+
+async function post(person: Person, path: string, body: unknown) {
+  return person.jar.take(await request(baseUrl, "POST", path, { body, cookies: person.jar.cookies }));
+}
+
+async function get(person: Person, path: string, accept = "application/json") {
+  return person.jar.take(await request(baseUrl, "GET", path, { cookies: person.jar.cookies, accept }));
+}
+
+async function signInWithTap(credentials: PersonCredentials): Promise<Person> {
+  const person: Person = {
+    email: credentials.email,
+    jar: new CookieJar(),
+    authenticator: new SoftAuthenticator({ userVerified: true }),
+    registered: 0,
+  };
+  expectStatus(await post(person, "/api/auth/tap", credentials), 200, `TAP sign-in of ${credentials.email}`);
+  return person;
+}
+
+/** Registration: options, the authenticator makes the credential, verify (stores the passkey). */
+async function register(person: Person): Promise<void> {
+  const options = JSON.parse(expectStatus(await post(person, "/api/webauthn/registration/options", {}), 200, "registration options").body);
+  const response = person.authenticator.createCredential({ options, origin: baseUrl });
+  person.registered++;
+  expectStatus(await post(person, "/api/webauthn/registration/verify", { response, name: `Bench key ${person.registered}` }), 200, "registration verify");
+}
+
+/**
+ * Passkey sign-in as a browser that arrives with no cookies: usernameless options (which set the
+ * ceremony's binding cookie), the assertion, verify (which starts the session). The person's
+ * cookies are replaced by the new session's.
+ */
+async function signIn(person: Person): Promise<void> {
+  const jar = new CookieJar();
+  const options = JSON.parse(
+    expectStatus(jar.take(await request(baseUrl, "POST", "/api/webauthn/authentication/options", { body: {} })), 200, "sign-in options").body,
+  );
+  const response = person.authenticator.getAssertion({ options, origin: baseUrl });
+  const verified = jar.take(
+    await request(baseUrl, "POST", "/api/webauthn/authentication/verify", { body: { response }, cookies: jar.cookies }),
+  );
+  expectStatus(verified, 200, "sign-in verify");
+  if (!jar.cookies.has("si_session")) throw new Error("sign-in verify set no session cookie");
+  person.jar = jar;
+}
+
+async function setup(message: Extract<ClientMessage, { type: "setup" }>): Promise<void> {
+  baseUrl = message.baseUrl;
+  // Sign-in people: each registers one passkey (an untimed warm-up of registration too).
+  for (const credentials of message.signIn) {
+    const person = await signInWithTap(credentials);
+    await register(person);
+    people.signIn.push(person);
+  }
+  for (const credentials of message.register) people.register.push(await signInWithTap(credentials));
+  const list = await signInWithTap(message.list);
+  for (let i = 0; i < 10; i++) await register(list);
+  people.list = list;
+  people.admin = await signInWithTap(message.admin);
+  const q = encodeURIComponent(message.adminQuery);
+  adminSearchPath = `/api/admin/users?q=${q}`;
+  const search = JSON.parse(expectStatus(await get(people.admin, adminSearchPath), 200, "admin search").body);
+  if (!search.nextCursor) throw new Error(`The admin search for "${message.adminQuery}" has no next page: seed more users.`);
+  adminNextPage = `${adminSearchPath}&after=${encodeURIComponent(search.nextCursor)}`;
+}
+
+/** One ceremony of `scenario` by worker `worker` (its i-th); people are split between workers. */
+function ceremony(scenario: Scenario, worker: number, workers: number, i: number): Promise<void> {
+  switch (scenario) {
+    case "signIn": {
+      const own = people.signIn.filter((_, k) => k % workers === worker);
+      return signIn(own[i % own.length]!);
+    }
+    case "register": {
+      // Each registration by a person with room for another passkey; one worker's people only.
+      const own = people.register.filter((p, k) => k % workers === worker && p.registered < 10);
+      if (own.length === 0) throw new Error("every registration person has 10 passkeys: add people");
+      return register(own[i % own.length]!);
+    }
+    case "listPasskeys":
+      return get(people.list!, "/api/me/passkeys").then((res) => {
+        expectStatus(res, 200, "passkey list");
+        if (JSON.parse(res.body).passkeys.length !== 10) throw new Error("the list did not hold 10 passkeys");
+      });
+    case "securityInfoPage":
+      return get(people.list!, "/security-info", "text/html").then((res) => {
+        expectStatus(res, 200, "security-info page");
+        if (!res.body.includes("Bench key 10")) throw new Error("the page did not list the passkeys");
+      });
+    case "adminSearch":
+      return get(people.admin!, adminSearchPath).then((res) => void expectStatus(res, 200, "admin search"));
+    case "adminNextPage":
+      return get(people.admin!, adminNextPage).then((res) => void expectStatus(res, 200, "admin next page"));
+    case "trivialGet":
+      return request(baseUrl, "GET", "/.well-known/webauthn").then((res) => void expectStatus(res, 200, "trivial GET"));
+  }
+}
+
+/** Runs `count` ceremonies on `concurrency` workers (each waits for its previous one), or until maxMs. */
+async function run(scenario: Scenario, concurrency: number, count: number, maxMs: number): Promise<RunResult> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let started = 0;
+  const began = performance.now();
+  const deadline = began + maxMs;
+  const workerLoop = async (worker: number) => {
+    for (let i = 0; started < count && performance.now() < deadline; i++) {
+      started++;
+      const t0 = performance.now();
+      try {
+        await ceremony(scenario, worker, concurrency, i);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => workerLoop(w)));
+  return { completed: latencies.length, latencies, errors: errors.length, errorSamples: [...new Set(errors)].slice(0, 5), elapsedMs: performance.now() - began };
+}
+
+process.on("message", (message: ClientMessage) => {
+  const handle = async (): Promise<ClientReply> => {
+    if (message.type === "setup") {
+      await setup(message);
+      return { type: "ready" };
+    }
+    if (message.type === "run") return { type: "result", result: await run(message.scenario, message.concurrency, message.count, message.maxMs) };
+    process.exit(0);
+  };
+  handle().then(send, (error: unknown) => send({ type: "failed", message: error instanceof Error ? error.message : String(error) }));
+});
