@@ -8,19 +8,14 @@
 // 3. Applies pending migrations, seeds an empty database (printing a Temporary Access Pass).
 // 4. Builds the app if there is no build of the current sources (production only).
 // 5. Runs `next start` (or `next dev`) and stops the embedded database when it exits.
-import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { spawn } from "node:child_process";
 import { migrate } from "./db/migrate";
 import { seedIfEmpty } from "./db/seed";
+import { buildIfStale, NEXT_BIN } from "./lib/build";
 import { applyDatabaseEnv, openDatabase } from "./lib/database";
 import { ROOT } from "./lib/paths";
 
 const dev = process.argv.includes("--dev");
-const NEXT_BIN = join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const BUILD_STAMP = join(ROOT, ".next", "security-info-source-hash");
-const SOURCES = ["src", "public", "next.config.ts", "package-lock.json", "tsconfig.json", "prisma/schema.prisma"];
 
 async function main(): Promise<number> {
   if (!dev) Object.assign(process.env, { NODE_ENV: "production" });
@@ -75,34 +70,6 @@ async function main(): Promise<number> {
     await stopDb();
     throw error;
   }
-}
-
-/** Runs `next build` unless .next holds a build of exactly the current sources. */
-function buildIfStale(): void {
-  const hash = sourceHash();
-  if (existsSync(BUILD_STAMP) && readFileSync(BUILD_STAMP, "utf8") === hash && existsSync(join(ROOT, ".next", "BUILD_ID"))) {
-    return;
-  }
-  console.log("Building the app (first start or sources changed)...");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env: process.env, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("next build failed");
-  writeFileSync(BUILD_STAMP, hash);
-}
-
-function sourceHash(): string {
-  const hash = createHash("sha256");
-  const walk = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      if (path.endsWith(join("src", "generated"))) return;
-      for (const name of readdirSync(path).sort()) walk(join(path, name));
-    } else {
-      hash.update(relative(ROOT, path)).update("\0").update(readFileSync(path)).update("\0");
-    }
-  };
-  for (const source of SOURCES) walk(join(ROOT, source));
-  return hash.digest("hex");
 }
 
 main().then(

@@ -54,16 +54,20 @@ export function processTreeCpu(root: number): Map<number, number> {
   return out;
 }
 
-/** CPU milliseconds of the given processes (those that are gone count 0). */
+/** CPU milliseconds of the given processes that are still running. */
 export function processesCpu(pids: Iterable<number>): Map<number, number> {
   const out = new Map<number, number>();
-  for (const pid of pids) out.set(pid, processCpuMs(pid));
+  for (const pid of pids) {
+    const stat = readStat(pid);
+    if (stat) out.set(pid, stat.cpuMs);
+  }
   return out;
 }
 
 /**
  * CPU spent between two readings of a set of processes: processes in both count their difference,
- * processes that appeared in between count all they used.
+ * processes that appeared in between count all they used, processes that ended in between are left
+ * out (their last moments are lost).
  */
 export function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
   let total = 0;

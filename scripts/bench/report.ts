@@ -36,7 +36,7 @@ export interface BenchReport {
   floors: FloorResult[];
   phases: PhaseResult[];
   /** PostgreSQL's xact_commit per sign-in (every transaction, read-only ones included). */
-  signInServerTransactions: { ceremonies: number; perCeremony: number };
+  signInServerTransactions: { ceremonies: number; perCeremony: number } | null;
 }
 
 export interface TargetCheck {
@@ -116,9 +116,11 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push("");
   lines.push(
     "CPU, statements and commits are per ceremony. Statements count every SQL statement the app sent (BEGIN and COMMIT included); " +
-      "commits count transactions that wrote (explicit ones, and writing statements outside a transaction). " +
-      `PostgreSQL's own count, every transaction including read-only ones: ${f(report.signInServerTransactions.perCeremony, 2)} per sign-in ` +
-      `(over ${report.signInServerTransactions.ceremonies} sign-ins).`,
+      "commits count transactions that wrote (explicit ones, and writing statements outside a transaction)." +
+      (report.signInServerTransactions
+        ? ` PostgreSQL's own count, every transaction including read-only ones: ${f(report.signInServerTransactions.perCeremony, 2)} per sign-in ` +
+          `(over ${report.signInServerTransactions.ceremonies} sign-ins).`
+        : ""),
   );
   const trivial = report.phases.find((p) => p.scenario === "trivialGet" && p.concurrency === 10);
   const signIn = report.phases.find((p) => p.scenario === "signIn" && p.concurrency === 10);

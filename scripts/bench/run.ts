@@ -9,6 +9,9 @@
 // Beside them, the floors: a raw node:crypto ES256 verify, verifyAuthenticationResponse alone, and
 // a trivial GET on the same server. Results: bench/results/latest.{json,md}.
 //
+// With --cpu-prof the server writes a V8 CPU profile to bench/profiles/ when the run ends (open it
+// in Chrome DevTools' Performance panel).
+//
 // The database (default si_bench, on the server of TEST_DATABASE_URL or DATABASE_URL or the local
 // one) is kept between runs: the 1,000,000-user bulk load is made once. The server's per-address
 // rate limits are raised for the run (every request comes from one loopback address); the limits'
@@ -22,13 +25,14 @@ import pg from "pg";
 import { SoftAuthenticator } from "../../tests/fixtures/soft-authenticator";
 import { migrate } from "../db/migrate";
 import { seedBulk } from "../db/seed-bulk";
+import { buildIfStale, NEXT_BIN } from "../lib/build";
 import { parseArgs, runMain } from "../lib/cli";
 import { ROOT } from "../lib/paths";
 import { cpuDelta, processCpuMs, processesCpu, processTreeCpu } from "./proc-stat";
 import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
 import { renderMarkdown, type BenchReport, type FloorResult, type PhaseResult } from "./report";
 
-const USAGE = "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick]";
+const USAGE = "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...] [--cpu-prof]";
 const CONCURRENCY = [1, 10, 50] as const;
 const ADMIN_EMAIL = "bench-admin@example.com";
 const ADMIN_QUERY = "ada";
@@ -46,7 +50,7 @@ interface ScenarioPlan {
 await runMain(async () => {
   const args = parseArgs(process.argv.slice(2));
   for (const key of args.keys()) {
-    if (!["users", "port", "database", "quick"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
+    if (!["users", "port", "database", "quick", "only", "cpu-prof"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
   }
   const quick = args.has("quick");
   const targetUsers = intArg(args.get("users"), quick ? 20_000 : 1_000_000, "users");
@@ -65,8 +69,18 @@ await runMain(async () => {
     { scenario: "adminSearch", label: `admin user search "${ADMIN_QUERY}"`, requests: 1, warmup: n(200), counts: [n(200), n(1000), n(1500)] },
     { scenario: "adminNextPage", label: "admin search, next page", requests: 1, warmup: n(200), counts: [n(200), n(1000), n(1500)] },
   ];
+  const only = args.get("only");
+  if (only === true) throw new Error(`--only takes a comma-separated list of ceremonies. ${USAGE}`);
+  if (only) {
+    const wanted = new Set(only.split(","));
+    for (const name of wanted) {
+      if (!plans.some((plan) => plan.scenario === name)) throw new Error(`--only: no ceremony "${name}" (${plans.map((p) => p.scenario).join(", ")}).`);
+    }
+    plans.splice(0, plans.length, ...plans.filter((plan) => wanted.has(plan.scenario)));
+  }
   const signInPeople = quick ? 60 : 200;
-  const registerPeople = Math.ceil((plans[2]!.warmup + plans[2]!.counts.reduce((a, b) => a + b, 0)) / 9) + 60;
+  const registerPlan = plans.find((plan) => plan.scenario === "register");
+  const registerPeople = registerPlan ? Math.ceil((registerPlan.warmup + registerPlan.counts.reduce((a, b) => a + b, 0)) / 9) + 60 : 0;
 
   // 1. The database: made once, migrated, loaded with the bulk users once.
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -99,7 +113,8 @@ await runMain(async () => {
 
     // 3. The production server.
     const statsFile = join(tmpdir(), `security-info-bench-${stamp}.json`);
-    const server = startServer(port, statsFile);
+    const profileDir = args.has("cpu-prof") ? join(ROOT, "bench", "profiles") : null;
+    const server = startServer(port, statsFile, profileDir);
     let client: ChildProcess | null = null;
     try {
       await waitForServer(`http://localhost:${port}/signin`, server);
@@ -131,9 +146,11 @@ await runMain(async () => {
 
       // 6. PostgreSQL's own count of transactions per sign-in (read-only ones included), as a check
       // on the app's count. Backends report their counts within about ten seconds.
-      const serverTransactions = await countServerTransactions(monitor, database, () =>
-        ask({ type: "run", scenario: "signIn", concurrency: 1, count: n(200), maxMs: 60_000 }),
-      );
+      const serverTransactions = plans.some((plan) => plan.scenario === "signIn")
+        ? await countServerTransactions(monitor, database, () =>
+            ask({ type: "run", scenario: "signIn", concurrency: 1, count: n(200), maxMs: 60_000 }),
+          )
+        : null;
 
       const report: BenchReport = {
         date: new Date().toISOString(),
@@ -146,7 +163,7 @@ await runMain(async () => {
       writeResults(report);
     } finally {
       client?.send({ type: "exit" } satisfies ClientMessage);
-      server.kill("SIGTERM");
+      await stopServer(server);
       rmSync(statsFile, { force: true });
     }
   } finally {
@@ -200,12 +217,19 @@ async function makePeople(signInCount: number, registerCount: number) {
   }
 }
 
-function startServer(port: number, statsFile: string): ChildProcess {
-  const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/start.ts"], {
+/**
+ * `next start` of the current sources (built first if needed), as its own process so that its CPU
+ * is the app's alone; with `profileDir`, it writes a V8 CPU profile there when it stops.
+ */
+function startServer(port: number, statsFile: string, profileDir: string | null): ChildProcess {
+  Object.assign(process.env, { NODE_ENV: "production" });
+  console.log("Starting the production server (building first if the sources changed)...");
+  buildIfStale();
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, NEXT_BIN, "start", "-p", String(port)], {
     cwd: ROOT,
     env: {
       ...process.env,
-      NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       DB_STATEMENT_STATS_FILE: statsFile,
@@ -219,9 +243,15 @@ function startServer(port: number, statsFile: string): ChildProcess {
   return child;
 }
 
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await Promise.race([exited, pause(10_000)]);
+}
+
 async function waitForServer(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 15 * 60_000;
-  console.log("Starting the production server (building first if the sources changed)...");
+  const deadline = Date.now() + 2 * 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`The server stopped (exit code ${server.exitCode}).`);
     try {
@@ -231,7 +261,7 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`The server did not answer ${url} within 15 minutes.`);
+  throw new Error(`The server did not answer ${url} within 2 minutes.`);
 }
 
 function askClient(client: ChildProcess) {
