@@ -67,7 +67,17 @@ export async function startSignedInSession(
   user: { userId: string; methods: AuthMethod[]; mfa: boolean },
   now = Date.now(),
 ): Promise<void> {
-  session.sessionId = await createUserSession(user.userId, session.sessionId, new Date(now));
+  const sessionId = await createUserSession(user.userId, session.sessionId, new Date(now));
+  await saveSignedInSession(session, { ...user, sessionId }, now);
+}
+
+/** Puts a sign-in whose server-side session already exists (`sessionId`) into the cookie. */
+export async function saveSignedInSession(
+  session: IronSession<SessionData>,
+  user: { userId: string; methods: AuthMethod[]; mfa: boolean; sessionId: string },
+  now = Date.now(),
+): Promise<void> {
+  session.sessionId = user.sessionId;
   session.userId = user.userId;
   session.methods = user.methods;
   session.mfa = user.mfa;

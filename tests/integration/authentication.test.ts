@@ -135,7 +135,14 @@ describe("authentication verification: success", () => {
 
     const profile = await verifyAuthentication({ response, binding, ctx: testCtx });
 
-    expect(profile).toEqual({ id: user.id, email: user.email, displayName: user.displayName, role: user.role });
+    const { sessionId, signals, ...account } = profile;
+    expect(account).toEqual({ id: user.id, email: user.email, displayName: user.displayName, role: user.role });
+    // The sign-in started its session in the same statement: a live row for this user.
+    const session = await getDb().userSession.findUnique({ where: { id: sessionId } });
+    expect(session?.userId).toBe(user.id);
+    expect(session!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    // And what the browser is told the account's passkeys are now (WebAuthn signals).
+    expect(signals).toMatchObject({ rpId: "localhost", userName: user.email, displayName: user.displayName, acceptedCredentialIds: [credentialId] });
     const row = await passkeyRow(credentialId);
     expect(row).toMatchObject({ counter: 1n, backedUp: false, lastUsedUserAgent: testCtx.userAgent });
     expect(row!.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);

@@ -8,6 +8,7 @@ import {
   UpdatePasskeyPolicyBody,
   type PasskeyPolicyResponse,
 } from "@/contracts/policy";
+import { Prisma } from "@/generated/prisma/client";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb, type Tx } from "../db";
@@ -99,6 +100,23 @@ async function readPolicyRow(db: Tx): Promise<PolicyRow> {
   if (row) return row;
   await recreatePolicyRow(db);
   return db.passkeyPolicy.findUniqueOrThrow({ where: { id: POLICY_ID }, select: policySelect });
+}
+
+/**
+ * The policy row as one JSON value, to read in the same statement as other work (one round trip
+ * fewer on the sign-in path); policyFromRowJson turns it into the policy.
+ */
+export function policyRowJsonSql(): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object(${Prisma.join(
+    Object.keys(policySelect).map((column) => Prisma.sql`${column}::text, ${Prisma.raw(`"${column}"`)}`),
+  )}) FROM "PasskeyPolicy" WHERE "id" = ${POLICY_ID})`;
+}
+
+/** The policy from policyRowJsonSql's value; without a row, the usual read (which recreates it). */
+export async function policyFromRowJson(json: unknown): Promise<PasskeyPolicy> {
+  if (!json || typeof json !== "object") return getPasskeyPolicy();
+  const row = json as Omit<PolicyRow, "updatedAt"> & { updatedAt: string };
+  return toPasskeyPolicy({ ...row, updatedAt: new Date(row.updatedAt) });
 }
 
 function toPasskeyPolicy(row: PolicyRow): PasskeyPolicy {

@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { Prisma } from "@/generated/prisma/client";
+import { sqlTimestamp } from "../sql-time";
 
 /** lastSeenAt is written at most this often, so reading a session rarely costs a write. */
 const TOUCH_EVERY_MS = 60_000;
@@ -10,27 +12,40 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * Starts a server-side session for a signed-in browser and returns its id (256 random bits, so
  * it cannot be guessed). The browser's previous session, if any, ends: a new sign-in gets a new id.
+ * One statement (see startUserSessionSql).
  */
 export async function createUserSession(userId: string, previousId?: string, now = new Date()): Promise<string> {
+  const { id, ctes } = startUserSessionSql(userId, previousId, now);
+  await getDb().$queryRaw`WITH ${ctes} SELECT 1`;
+  return id;
+}
+
+/**
+ * The CTEs that start a session (named "endedSessions" and "newSession"), to run on their own or
+ * inside a larger statement: the user's ended sessions (past their absolute end or idle too long)
+ * and the browser's previous one are removed, and the new one is stored. `when` (SQL) decides
+ * whether any of it happens.
+ */
+export function startUserSessionSql(
+  userId: string,
+  previousId: string | undefined,
+  now: Date,
+  when: Prisma.Sql = Prisma.sql`true`,
+): { id: string; ctes: Prisma.Sql } {
   const id = randomBytes(32).toString("base64url");
   const { sessionIdleMs, sessionAbsoluteMs } = getConfig();
-  const db = getDb();
-  await db.$transaction([
-    db.userSession.deleteMany({
-      where: {
-        userId,
-        OR: [
-          { expiresAt: { lte: now } },
-          { lastSeenAt: { lte: new Date(now.getTime() - sessionIdleMs) } },
-          ...(previousId ? [{ id: previousId }] : []),
-        ],
-      },
-    }),
-    db.userSession.create({
-      data: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionAbsoluteMs) },
-    }),
-  ]);
-  return id;
+  const ctes = Prisma.sql`"endedSessions" AS (
+      DELETE FROM "UserSession"
+      WHERE "userId" = ${userId}::uuid AND ${when}
+        AND ("expiresAt" <= ${sqlTimestamp(now)} OR "lastSeenAt" <= ${sqlTimestamp(now.getTime() - sessionIdleMs)}
+             OR "id" = ${previousId ?? null})
+    ),
+    "newSession" AS (
+      INSERT INTO "UserSession" ("id", "userId", "createdAt", "lastSeenAt", "expiresAt")
+      SELECT ${id}, ${userId}::uuid, ${sqlTimestamp(now)}, ${sqlTimestamp(now)}, ${sqlTimestamp(now.getTime() + sessionAbsoluteMs)}
+      WHERE ${when}
+    )`;
+  return { id, ctes };
 }
 
 /**

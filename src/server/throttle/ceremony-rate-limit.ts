@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { sqlTimestamptz } from "../sql-time";
 import { AppError } from "../errors";
 import { rateLimitedMessage, secondsUntilWindowEnds, windowStartMs } from "./rate-window";
 import { throttleKeys } from "./sign-in-throttle";
@@ -23,49 +24,66 @@ export function ceremonyRateKeys(input: { ip: string | null | undefined; email?:
   return { ip, account: input.userId ? `user:${input.userId}` : null };
 }
 
-interface CountedRow {
+export interface CountedRate {
   key: string;
   count: number;
   windowStart: Date;
 }
 
-// Epoch milliseconds as a timestamptz, computed in SQL so no time zone is involved.
-const at = (ms: number) => Prisma.sql`to_timestamp(${ms}::double precision / 1000)`;
-
 /**
  * Counts this options request on each key and refuses it once a key is past its limit for the
- * current window. One SQL statement and no transaction: an upsert per key that restarts the count
- * when the stored window is over (stale rows are overwritten in place), and, in the same statement,
- * the removal of at most two rows of other keys whose windows ended a window ago, so keys that never
- * come back (one-off addresses) do not pile up. Refused requests are counted too; the count starts
- * again with the next window whatever happened in this one.
+ * current window. One SQL statement and no transaction (see ceremonyRateSql).
  * @throws RATE_LIMITED (with the seconds until the window ends, for Retry-After)
  */
 export async function assertCeremonyRateAllowed(keys: CeremonyRateKeys, now = new Date()): Promise<void> {
+  const rate = ceremonyRateSql(keys, now);
+  const rows = await getDb().$queryRaw<CountedRate[]>`WITH ${rate.ctes} SELECT "key", "count", "windowStart" FROM "counted"`;
+  refuseOverRate(rows, keys, now);
+}
+
+/**
+ * The CTEs that count one request on each key (named "staleRates" and "counted"; "counted" returns
+ * each key's count in the current window), and a boolean SQL expression that is true while no key
+ * is past its limit, so that a statement can write what the request asks only then. An upsert per
+ * key restarts the count when the stored window is over (stale rows are overwritten in place); in the
+ * same statement, at most two rows of other keys whose windows ended a window ago are removed, so
+ * keys that never come back (one-off addresses) do not pile up. Refused requests are counted too;
+ * the count starts again with the next window whatever happened in this one.
+ */
+export function ceremonyRateSql(keys: CeremonyRateKeys, now: Date): { ctes: Prisma.Sql; allowed: Prisma.Sql } {
   const { perIp, perAccount, windowMs } = getConfig().ceremonyRate;
-  const nowMs = now.getTime();
-  const start = windowStartMs(nowMs, windowMs);
+  const start = windowStartMs(now.getTime(), windowMs);
   // Sorted, so two requests sharing keys always lock their rows in the same order (no deadlock).
   const names = [keys.ip, ...(keys.account ? [keys.account] : [])].sort();
-  const rows = await getDb().$queryRaw<CountedRow[]>`
-    WITH "stale" AS (
+  const ctes = Prisma.sql`"staleRates" AS (
       DELETE FROM "RequestRate" WHERE "key" IN (
         SELECT "key" FROM "RequestRate"
-        WHERE "windowStart" < ${at(start - windowMs)} AND "key" NOT IN (${Prisma.join(names)})
+        WHERE "windowStart" < ${sqlTimestamptz(start - windowMs)} AND "key" NOT IN (${Prisma.join(names)})
         ORDER BY "windowStart" LIMIT 2 FOR UPDATE SKIP LOCKED
       )
-    )
-    INSERT INTO "RequestRate" ("key", "windowStart", "count")
-    VALUES ${Prisma.join(names.map((name) => Prisma.sql`(${name}, ${at(start)}, 1)`))}
-    ON CONFLICT ("key") DO UPDATE SET
-      -- An instance whose clock runs a little behind keeps counting in the newer window.
-      "count" = CASE WHEN "RequestRate"."windowStart" >= EXCLUDED."windowStart" THEN "RequestRate"."count" + 1 ELSE 1 END,
-      "windowStart" = GREATEST("RequestRate"."windowStart", EXCLUDED."windowStart")
-    RETURNING "key", "count", "windowStart"`;
+    ),
+    "counted" AS (
+      INSERT INTO "RequestRate" ("key", "windowStart", "count")
+      VALUES ${Prisma.join(names.map((name) => Prisma.sql`(${name}, ${sqlTimestamptz(start)}, 1)`))}
+      ON CONFLICT ("key") DO UPDATE SET
+        -- An instance whose clock runs a little behind keeps counting in the newer window.
+        "count" = CASE WHEN "RequestRate"."windowStart" >= EXCLUDED."windowStart" THEN "RequestRate"."count" + 1 ELSE 1 END,
+        "windowStart" = GREATEST("RequestRate"."windowStart", EXCLUDED."windowStart")
+      RETURNING "key", "count", "windowStart"
+    )`;
+  const allowed = Prisma.sql`NOT EXISTS (
+      SELECT 1 FROM "counted" WHERE "count" > CASE WHEN "key" = ${keys.ip} THEN ${perIp}::int ELSE ${perAccount}::int END
+    )`;
+  return { ctes, allowed };
+}
 
+/** @throws RATE_LIMITED when a key's count (as "counted" returned it) is past its limit */
+export function refuseOverRate(rows: CountedRate[], keys: CeremonyRateKeys, now: Date): void {
+  const { perIp, perAccount, windowMs } = getConfig().ceremonyRate;
   const over = rows.filter((row) => row.count > (row.key === keys.ip ? perIp : perAccount));
   if (over.length === 0) return;
-  const retryAfter = Math.max(...over.map((row) => secondsUntilWindowEnds(row.windowStart.getTime(), windowMs, nowMs)));
+  const nowMs = now.getTime();
+  const retryAfter = Math.max(...over.map((row) => secondsUntilWindowEnds(new Date(row.windowStart).getTime(), windowMs, nowMs)));
   throw new AppError("RATE_LIMITED", rateLimitedMessage(retryAfter), {
     retryAfterSeconds: retryAfter,
     cause: `over the limit: ${over.map((row) => row.key.split(":")[0]).join(", ")}`,

@@ -1,7 +1,12 @@
 import "server-only";
 import type { ChallengePurpose } from "@/generated/prisma/enums";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import { AppError } from "../errors";
 import { getDb } from "../db";
+import { policyFromRowJson, policyRowJsonSql, type PasskeyPolicy } from "../policy/passkey-policy";
+import { sqlTimestamp } from "../sql-time";
+import { ceremonyRateSql, refuseOverRate, type CeremonyRateKeys, type CountedRate } from "../throttle/ceremony-rate-limit";
 
 /** How long the browser has to answer a ceremony. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -13,18 +18,40 @@ export interface StoredChallenge {
   userId: string | null;
 }
 
+/** At most this many expired challenges are removed by each new one. */
+const EXPIRED_PER_CALL = 20;
+
 /**
- * Stores a challenge in PostgreSQL so that any app instance can verify it, and removes expired
- * ones on the way (the expiresAt index keeps that cheap).
+ * Stores a challenge in PostgreSQL so that any app instance can verify it, removing expired ones on
+ * the way (the expiresAt index keeps that cheap), in one statement that also reads the passkey
+ * policy. With `rateKeys`, the same statement counts the request against the ceremony rate limits
+ * and stores nothing once a limit is passed.
+ * @throws RATE_LIMITED
  */
-export async function createChallenge(challenge: StoredChallenge, now = new Date()): Promise<void> {
-  const db = getDb();
-  await db.$transaction([
-    db.challenge.deleteMany({ where: { expiresAt: { lt: now } } }),
-    db.challenge.create({
-      data: { ...challenge, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS) },
-    }),
-  ]);
+export async function createChallenge(
+  challenge: StoredChallenge,
+  { now = new Date(), rateKeys }: { now?: Date; rateKeys?: CeremonyRateKeys } = {},
+): Promise<{ policy: PasskeyPolicy }> {
+  const rate = rateKeys ? ceremonyRateSql(rateKeys, now) : null;
+  const allowed = rate?.allowed ?? Prisma.sql`true`;
+  const [row] = await getDb().$queryRaw<Array<{ rates: CountedRate[]; policy: unknown }>>`
+    WITH ${rate ? Prisma.sql`${rate.ctes},` : Prisma.empty}
+    "expiredChallenges" AS (
+      DELETE FROM "Challenge" WHERE ${allowed} AND "id" IN (
+        SELECT "id" FROM "Challenge" WHERE "expiresAt" < ${sqlTimestamp(now)}
+        ORDER BY "expiresAt" LIMIT ${EXPIRED_PER_CALL} FOR UPDATE SKIP LOCKED
+      )
+    ),
+    "storedChallenge" AS (
+      INSERT INTO "Challenge" ("id", "value", "purpose", "binding", "userId", "createdAt", "expiresAt")
+      SELECT ${randomUUID()}::uuid, ${challenge.value}, ${challenge.purpose}::"ChallengePurpose", ${challenge.binding},
+        ${challenge.userId}::uuid, ${sqlTimestamp(now)}, ${sqlTimestamp(now.getTime() + CHALLENGE_TTL_MS)}
+      WHERE ${allowed}
+    )
+    SELECT ${rate ? Prisma.sql`(SELECT coalesce(json_agg(json_build_object('key', "key", 'count', "count", 'windowStart', "windowStart")), '[]') FROM "counted")` : Prisma.sql`'[]'::json`} AS "rates",
+      ${policyRowJsonSql()} AS "policy"`;
+  if (rateKeys) refuseOverRate(row!.rates, rateKeys, now);
+  return { policy: await policyFromRowJson(row!.policy) };
 }
 
 /**

@@ -4,9 +4,8 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { getConfig } from "../config";
-import { getPasskeyPolicy } from "../policy/passkey-policy";
 import { getAccountSignInFacts } from "../auth/get-account-sign-in-facts";
-import { assertCeremonyRateAllowed, ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
+import { ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
 import { createChallenge } from "./challenges";
 
 export interface AuthenticationOptionsInput {
@@ -28,13 +27,13 @@ export interface AuthenticationOptionsInput {
 export async function createAuthenticationOptions(
   input: AuthenticationOptionsInput,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  await assertCeremonyRateAllowed(ceremonyRateKeys({ ip: input.ip, email: input.email }));
   const config = getConfig();
   const account = input.email ? await getAccountSignInFacts(input.email) : null;
 
   const options = await generateAuthenticationOptions({
     rpID: config.rpId,
-    userVerification: (await getPasskeyPolicy()).userVerification,
+    // Replaced below by the policy's, which the statement that stores the challenge reads.
+    userVerification: "preferred",
     timeout: 120_000,
     allowCredentials: (account?.facts.passkeys ?? []).map((p) => ({
       id: p.credentialId,
@@ -42,11 +41,11 @@ export async function createAuthenticationOptions(
     })),
   });
 
-  await createChallenge({
-    value: options.challenge,
-    purpose: "authentication",
-    binding: input.binding,
-    userId: account?.userId ?? null,
-  });
+  // One statement: the rate limits, the challenge and the policy (nothing stored when refused).
+  const { policy } = await createChallenge(
+    { value: options.challenge, purpose: "authentication", binding: input.binding, userId: account?.userId ?? null },
+    { rateKeys: ceremonyRateKeys({ ip: input.ip, email: input.email }) },
+  );
+  options.userVerification = policy.userVerification;
   return options;
 }

@@ -4,156 +4,254 @@ import {
   type AuthenticationResponseJSON,
   type VerifiedAuthenticationResponse,
 } from "@simplewebauthn/server";
-import { recordAudit, type AuditContext } from "../audit";
+import type { CredentialSignals } from "@/contracts/signals";
+import { Prisma } from "@/generated/prisma/client";
+import type { Role } from "@/generated/prisma/enums";
+import { auditInsertSql, recordAudit, type AuditContext, type AuditEntry } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
+import { toCredentialSignals } from "../methods/get-credential-signals";
+import { policyFromRowJson, policyRowJsonSql } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
+import { startUserSessionSql } from "../sessions/user-sessions";
+import { sqlTimestamp } from "../sql-time";
 import type { UserProfile } from "../users";
-import { consumeChallenge, readClientChallenge } from "./challenges";
+import { readClientChallenge } from "./challenges";
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
   binding: string | undefined;
   ctx: AuditContext;
+  /** The browser's current server-side session, ended by this sign-in. */
+  previousSessionId?: string;
+}
+
+export interface PasskeySignIn extends UserProfile {
+  /** The server-side session this sign-in started (see startUserSessionSql). */
+  sessionId: string;
+  /** The user's accepted credentials, for the browser's Signal API. */
+  signals: CredentialSignals;
 }
 
 const FAILED_MESSAGE = "We couldn't sign you in with that passkey. Please try again.";
 const COUNTER_MESSAGE =
   "This passkey reported an unexpected state and was refused. Use another sign-in method and contact your administrator.";
 
+type FailureCode = "AUTHENTICATION_FAILED" | "COUNTER_REGRESSION" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "PASSKEY_NOT_ALLOWED";
+
+interface Failure {
+  code: FailureCode;
+  reason: string;
+  subjectUserId: string | null;
+  message: string;
+  rule?: string;
+}
+
+/** What the first statement reads: the consumed challenge, the passkey, its owner and the policy. */
+interface CeremonyRow {
+  challenge: string | null;
+  challengeUserId: string | null;
+  expiresAt: Date | null;
+  passkeyId: string | null;
+  publicKey: Uint8Array | null;
+  counter: bigint | null;
+  transports: string[] | null;
+  aaguid: string | null;
+  attestationVerified: boolean | null;
+  userId: string | null;
+  email: string | null;
+  displayName: string | null;
+  role: Role | null;
+  webauthnUserId: string | null;
+  targeted: boolean;
+  policy: unknown;
+}
+
 /**
- * Verifies a passkey sign-in and records its use (counter, backup state, last used) with the
- * audit event in one transaction.
+ * Verifies a passkey sign-in, records its use (counter, backup state, last used, audit event) and
+ * starts the user's server-side session, in one transaction of two statements: the first consumes
+ * the challenge and reads the passkey, its owner and the policy; the second, once the signature
+ * holds, writes everything. A failure still commits the consumed challenge (a response can be tried
+ * once) with its audit event.
  * A passkey the current policy no longer accepts is refused once its signature holds, so the
  * reason is told only to whoever has the passkey.
  * @throws CHALLENGE_INVALID, CHALLENGE_EXPIRED, AUTHENTICATION_FAILED, COUNTER_REGRESSION,
  *   PASSKEY_NOT_ALLOWED (with the rule and how to sign in instead)
  */
-export async function verifyAuthentication(input: VerifyAuthenticationInput): Promise<UserProfile> {
+export async function verifyAuthentication(input: VerifyAuthenticationInput): Promise<PasskeySignIn> {
   const { response, ctx } = input;
-  const config = getConfig();
   const credentialId = response.id;
-  const fail = async (
-    code: "AUTHENTICATION_FAILED" | "COUNTER_REGRESSION" | "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED" | "PASSKEY_NOT_ALLOWED",
-    reason: string,
-    subjectUserId: string | null = null,
-    message = FAILED_MESSAGE,
-    rule?: string,
-  ) => {
-    await recordAudit(null, ctx, {
-      type: code === "COUNTER_REGRESSION" ? "passkey.counter_regression" : "passkey.authentication",
-      outcome: "failure",
-      subjectUserId,
-      details: { reason, credentialId: credentialId.slice(0, 200), ...(rule && { rule }) },
-    });
-    return new AppError(code, message, { cause: reason });
-  };
-
-  let challenge;
-  try {
-    challenge = await consumeChallenge(readClientChallenge(response.response.clientDataJSON), "authentication", input.binding);
-  } catch (error) {
-    if (error instanceof AppError && (error.code === "CHALLENGE_INVALID" || error.code === "CHALLENGE_EXPIRED")) {
-      throw await fail(error.code, error.code, null, error.message);
-    }
-    throw error;
-  }
-
-  const passkey = await getDb().passkey.findUnique({
-    where: { credentialId },
-    select: {
-      id: true,
-      userId: true,
-      publicKey: true,
-      counter: true,
-      transports: true,
-      aaguid: true,
-      deviceType: true,
-      attestationVerified: true,
-      user: { select: { id: true, email: true, displayName: true, role: true, webauthnUserId: true } },
-    },
+  const challengeValue = readClientChallenge(response.response.clientDataJSON);
+  const failureAudit = (failure: Failure): AuditEntry => ({
+    type: failure.code === "COUNTER_REGRESSION" ? "passkey.counter_regression" : "passkey.authentication",
+    outcome: "failure",
+    subjectUserId: failure.subjectUserId,
+    details: { reason: failure.reason, credentialId: credentialId.slice(0, 200), ...(failure.rule && { rule: failure.rule }) },
   });
-  if (!passkey) throw await fail("AUTHENTICATION_FAILED", "unknown credential");
-  const owner = passkey.user;
+  const refuse = (failure: Failure) => new AppError(failure.code, failure.message, { cause: failure.reason });
+
+  if (!input.binding) {
+    // No ceremony was started in this browser: there is no challenge to consume.
+    const failure = challengeFailure("CHALLENGE_INVALID");
+    await recordAudit(null, ctx, failureAudit(failure));
+    throw refuse(failure);
+  }
+  const binding = input.binding;
+
+  const outcome = await getDb().$transaction(
+    async (tx): Promise<{ failure: Failure } | { signIn: PasskeySignIn }> => {
+      const [row] = await tx.$queryRaw<CeremonyRow[]>`
+        WITH "consumed" AS (
+          DELETE FROM "Challenge"
+          WHERE "value" = ${challengeValue} AND "purpose" = 'authentication'::"ChallengePurpose" AND "binding" = ${binding}
+          RETURNING "value", "userId", "expiresAt"
+        )
+        SELECT c."value" AS "challenge", c."userId"::text AS "challengeUserId", c."expiresAt",
+          p."id"::text AS "passkeyId", p."publicKey", p."counter", p."transports", p."aaguid", p."attestationVerified",
+          u."id"::text AS "userId", u."email", u."displayName", u."role"::text AS "role", u."webauthnUserId",
+          EXISTS (SELECT 1 FROM "PasskeyPolicyTarget" t WHERE t."userId" = u."id") AS "targeted",
+          ${policyRowJsonSql()} AS "policy"
+        FROM (SELECT 1) AS "one"
+          LEFT JOIN "consumed" c ON true
+          LEFT JOIN "Passkey" p ON p."credentialId" = ${credentialId}
+          LEFT JOIN "User" u ON u."id" = p."userId"`;
+      const checked = await checkAssertion(response, row!);
+      if ("failure" in checked) {
+        await recordAudit(tx, ctx, failureAudit(checked.failure));
+        return checked;
+      }
+      const { owner, passkeyId, storedCounter, info } = checked;
+      const now = new Date();
+      // Conditional on the counter we compared against: of two assertions racing with the same
+      // counter, only one may land; nothing else is written unless it did.
+      const landed = Prisma.sql`EXISTS (SELECT 1 FROM "usedPasskey")`;
+      const session = startUserSessionSql(owner.id, input.previousSessionId, now, landed);
+      const [written] = await tx.$queryRaw<Array<{ landed: boolean; credentialIds: string[] | null }>>`
+        WITH "usedPasskey" AS (
+          UPDATE "Passkey" SET "counter" = ${BigInt(info.newCounter)}, "backedUp" = ${info.credentialBackedUp},
+            "lastUsedAt" = ${sqlTimestamp(now)}, "lastUsedUserAgent" = ${ctx.userAgent?.slice(0, 512) ?? null}
+          WHERE "id" = ${passkeyId}::uuid AND "counter" = ${storedCounter}
+          RETURNING "id"
+        ),
+        "signedInUser" AS (
+          UPDATE "User" SET "lastSignInAt" = ${sqlTimestamp(now)} WHERE "id" = ${owner.id}::uuid AND ${landed}
+        ),
+        "audit" AS (
+          ${auditInsertSql(ctx, {
+            type: "passkey.authentication",
+            outcome: "success",
+            actorId: owner.id,
+            subjectUserId: owner.id,
+            details: { passkeyId, userVerified: info.userVerified },
+          }, now, landed)}
+        ),
+        ${session.ctes}
+        SELECT ${landed} AS "landed",
+          (SELECT array_agg("credentialId" ORDER BY "createdAt") FROM "Passkey" WHERE "userId" = ${owner.id}::uuid) AS "credentialIds"`;
+      if (!written!.landed) {
+        const failure: Failure = {
+          code: "COUNTER_REGRESSION",
+          reason: "counter raced by a concurrent sign-in",
+          subjectUserId: owner.id,
+          message: COUNTER_MESSAGE,
+        };
+        await recordAudit(tx, ctx, failureAudit(failure));
+        return { failure };
+      }
+      const { webauthnUserId, ...profile } = owner;
+      return {
+        signIn: {
+          ...profile,
+          sessionId: session.id,
+          signals: toCredentialSignals({ ...owner, webauthnUserId, passkeys: (written!.credentialIds ?? []).map((id) => ({ credentialId: id })) }),
+        },
+      };
+    },
+    // Waiting for a pooled connection under load is normal; the work inside takes milliseconds.
+    { maxWait: 10_000, timeout: 10_000 },
+  );
+  if ("failure" in outcome) throw refuse(outcome.failure);
+  return outcome.signIn;
+}
+
+function challengeFailure(code: "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED"): Failure {
+  return {
+    code,
+    reason: code,
+    subjectUserId: null,
+    message: code === "CHALLENGE_EXPIRED" ? "This request took too long. Please try again." : "This request is no longer valid. Please start again.",
+  };
+}
+
+type CheckedAssertion =
+  | { failure: Failure }
+  | {
+      owner: UserProfile & { webauthnUserId: string };
+      passkeyId: string;
+      storedCounter: bigint;
+      info: VerifiedAuthenticationResponse["authenticationInfo"];
+    };
+
+/** Every rule of a passkey sign-in on what the first statement read; writes nothing. */
+async function checkAssertion(response: AuthenticationResponseJSON, row: CeremonyRow): Promise<CheckedAssertion> {
+  const config = getConfig();
+  const fail = (code: FailureCode, reason: string, subjectUserId: string | null = null, message = FAILED_MESSAGE, rule?: string) => ({
+    failure: { code, reason, subjectUserId, message, ...(rule && { rule }) },
+  });
+  if (row.challenge === null) return { failure: challengeFailure("CHALLENGE_INVALID") };
+  if (row.expiresAt!.getTime() <= Date.now()) return { failure: challengeFailure("CHALLENGE_EXPIRED") };
+  if (row.passkeyId === null || row.userId === null) return fail("AUTHENTICATION_FAILED", "unknown credential");
+  const owner = { id: row.userId, email: row.email!, displayName: row.displayName!, role: row.role!, webauthnUserId: row.webauthnUserId! };
   // Username-first: the credential must belong to the account that asked.
-  if (challenge.userId && challenge.userId !== owner.id) {
-    throw await fail("AUTHENTICATION_FAILED", "credential of another user", challenge.userId);
+  if (row.challengeUserId && row.challengeUserId !== owner.id) {
+    return fail("AUTHENTICATION_FAILED", "credential of another user", row.challengeUserId);
   }
   // The user handle the authenticator returns must be the owner's (WebAuthn §7.2 step 6).
   // Usernameless sign-in identifies the user only by it, so there it must be present.
   const userHandle = response.response.userHandle;
-  if ((!userHandle && !challenge.userId) || (userHandle && userHandle !== owner.webauthnUserId)) {
-    throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
+  if ((!userHandle && !row.challengeUserId) || (userHandle && userHandle !== owner.webauthnUserId)) {
+    return fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
-  const policy = await getPasskeyPolicy();
-  const storedCounter = Number(passkey.counter);
+  const policy = await policyFromRowJson(row.policy);
+  const storedCounter = Number(row.counter);
   let verification: VerifiedAuthenticationResponse;
   try {
     verification = await verifyAuthenticationResponse({
       response,
-      expectedChallenge: challenge.value,
+      expectedChallenge: row.challenge,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
       // The library compares counters before it checks the signature; we compare only once the
       // signature holds, so a forged response cannot raise a false cloned-authenticator alarm.
       credential: {
-        id: credentialId,
-        publicKey: new Uint8Array(passkey.publicKey),
+        id: response.id,
+        publicKey: new Uint8Array(row.publicKey!),
         counter: 0,
-        transports: passkey.transports as AuthenticatorTransport[],
+        transports: row.transports as AuthenticatorTransport[],
       },
       requireUserVerification: policy.userVerification === "required",
     });
   } catch (error) {
-    throw await fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
+    return fail("AUTHENTICATION_FAILED", error instanceof Error ? error.message.slice(0, 300) : "error", owner.id);
   }
-  if (!verification.verified) throw await fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
+  if (!verification.verified) return fail("AUTHENTICATION_FAILED", "signature not verified", owner.id);
 
   const info = verification.authenticationInfo;
   const verdict = passkeyPolicyVerdict(
     // The backup-eligible flag cannot change for a credential; the assertion's copy is the freshest.
-    { aaguid: passkey.aaguid, deviceType: info.credentialDeviceType, attestationVerified: passkey.attestationVerified },
+    { aaguid: row.aaguid!, deviceType: info.credentialDeviceType, attestationVerified: row.attestationVerified! },
     policy,
-    { targeted: await isUserTargeted(policy, owner.id) },
+    { targeted: policy.target === "all" || row.targeted },
   );
   if (!verdict.allowed) {
-    throw await fail("PASSKEY_NOT_ALLOWED", "PASSKEY_NOT_ALLOWED", owner.id, verdict.message ?? FAILED_MESSAGE, verdict.rule ?? undefined);
+    return fail("PASSKEY_NOT_ALLOWED", "PASSKEY_NOT_ALLOWED", owner.id, verdict.message ?? FAILED_MESSAGE, verdict.rule ?? undefined);
   }
   // A counter that does not move forward may mean a cloned authenticator (WebAuthn §6.1.1);
   // authenticators that do not count report 0 every time.
   if ((info.newCounter > 0 || storedCounter > 0) && info.newCounter <= storedCounter) {
-    throw await fail("COUNTER_REGRESSION", `counter ${info.newCounter} after ${storedCounter}`, owner.id, COUNTER_MESSAGE);
+    return fail("COUNTER_REGRESSION", `counter ${info.newCounter} after ${storedCounter}`, owner.id, COUNTER_MESSAGE);
   }
-  const now = new Date();
-  await getDb().$transaction(async (tx) => {
-    // Conditional on the counter we compared against: of two assertions racing with the same
-    // counter, only one may land.
-    const { count } = await tx.passkey.updateMany({
-      where: { id: passkey.id, counter: passkey.counter },
-      data: {
-        counter: BigInt(info.newCounter),
-        backedUp: info.credentialBackedUp,
-        lastUsedAt: now,
-        lastUsedUserAgent: ctx.userAgent?.slice(0, 512) ?? null,
-      },
-    });
-    if (count === 0) throw new AppError("COUNTER_REGRESSION", COUNTER_MESSAGE, { cause: "concurrent use" });
-    await tx.user.update({ where: { id: owner.id }, data: { lastSignInAt: now } });
-    await recordAudit(tx, ctx, {
-      type: "passkey.authentication",
-      outcome: "success",
-      actorId: owner.id,
-      subjectUserId: owner.id,
-      details: { passkeyId: passkey.id, userVerified: info.userVerified },
-    });
-  }).catch(async (error) => {
-    if (error instanceof AppError && error.code === "COUNTER_REGRESSION") {
-      throw await fail("COUNTER_REGRESSION", "counter raced by a concurrent sign-in", owner.id, COUNTER_MESSAGE);
-    }
-    throw error;
-  });
-  return { id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role };
+  return { owner, passkeyId: row.passkeyId, storedCounter: row.counter!, info };
 }
