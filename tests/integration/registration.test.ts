@@ -1,4 +1,5 @@
 // Passkey registration: createRegistrationOptions + verifyRegistration on the real database.
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/server/config";
 import { getDb } from "@/server/db";
@@ -487,6 +488,32 @@ describe("registration verification: refusals", () => {
     expect(await passkeyCount(mallory.id)).toBe(0);
     expect(await passkeyRow(credentialId)).toEqual(aliceRow);
     await expectFailureAudit(mallory.id, credentialId, "duplicate credential id");
+  });
+
+  it("refuses a response whose id and rawId name another credential than the one attested (REGISTRATION_FAILED)", async () => {
+    const { user, session, binding, options, authenticator } = await startRegistration();
+    const response = authenticator.createCredential({ options, origin: TEST_ORIGIN });
+    const claimed = randomBytes(16).toString("base64url");
+
+    await rejectsWith(verifyRegistration({ response: { ...response, id: claimed, rawId: claimed }, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
+    await expectNothingStored(user.id, response.id);
+    expect(await passkeyRow(claimed)).toBeNull();
+    await expectFailureAudit(user.id, claimed, "credential id differs from the attested one");
+  });
+
+  it("refuses a response claiming another user's credential id while attesting its own, and leaves that passkey alone", async () => {
+    const alice = await makeUser();
+    const { credentialId } = await registerPasskey(alice);
+    const aliceRow = await passkeyRow(credentialId);
+    const { user: mallory, session, binding, options, authenticator } = await startRegistration();
+    const own = authenticator.createCredential({ options, origin: TEST_ORIGIN });
+
+    await rejectsWith(
+      verifyRegistration({ response: { ...own, id: credentialId, rawId: credentialId }, user: session, binding, ctx: testCtx }),
+      "REGISTRATION_FAILED",
+    );
+    await expectNothingStored(mallory.id, own.id);
+    expect(await passkeyRow(credentialId)).toEqual(aliceRow);
   });
 
   it("lets exactly one of two concurrent verifications of one challenge succeed", async () => {

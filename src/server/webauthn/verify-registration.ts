@@ -119,6 +119,11 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   }
 
   const info = verification.registrationInfo;
+  // The library checks id against rawId but not against the credential the authenticator attested;
+  // a response naming one credential and attesting another is not one authenticator's answer.
+  if (response.id !== info.credential.id) {
+    throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", "credential id differs from the attested one");
+  }
   // Synced or not is the backup-eligible flag (WebAuthn §6.1.3), which the library reports as the
   // credential device type; the AAGUID names the maker.
   const attestation = assessAttestation({ fmt: info.fmt, aaguid: info.aaguid, attestationObject: info.attestationObject, metadata });
