@@ -4,6 +4,7 @@ import {
   type AuthenticationResponseJSON,
   type VerifiedAuthenticationResponse,
 } from "@simplewebauthn/server";
+import { decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
@@ -12,6 +13,7 @@ import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import type { UserProfile } from "../users";
 import { consumeChallenge, readClientChallenge } from "./challenges";
+import { isStrictDerEcdsaSignature } from "./der-signature";
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
@@ -88,6 +90,10 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw await fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
+  if (isEc2Key(passkey.publicKey) && !isStrictDerEcdsaSignature(Buffer.from(response.response.signature, "base64url"))) {
+    throw await fail("AUTHENTICATION_FAILED", "signature is not strict DER", owner.id);
+  }
+
   const policy = await getPasskeyPolicy();
   const storedCounter = Number(passkey.counter);
   let verification: VerifiedAuthenticationResponse;
@@ -156,4 +162,13 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw error;
   });
   return { id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role };
+}
+
+/** Whether a stored COSE_Key is an EC2 key, whose signatures are DER (WebAuthn §6.5.5). */
+function isEc2Key(publicKey: Uint8Array): boolean {
+  try {
+    return (decodeCredentialPublicKey(new Uint8Array(publicKey)) as unknown as Map<number, unknown>).get(1) === 2;
+  } catch {
+    return false;
+  }
 }
