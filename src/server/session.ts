@@ -27,7 +27,26 @@ export function sessionOptions(cookieName = SESSION_COOKIE): SessionOptions {
 }
 
 export async function getSession(): Promise<IronSession<SessionData>> {
-  return getIronSession<SessionData>(await cookies(), sessionOptions());
+  return readSealedCookie<SessionData>(sessionOptions());
+}
+
+/**
+ * The sealed cookie as a session; a seal that cannot be opened reads as no cookie. iron-session
+ * itself does that only for an expired seal or a wrong MAC, and throws on a malformed one ("Wrong
+ * mac prefix", bad base64 or JSON): a cookie the client can edit must never become a 500.
+ */
+async function readSealedCookie<T extends object>(options: SessionOptions): Promise<IronSession<T>> {
+  const store = await cookies();
+  try {
+    return await getIronSession<T>(store, options);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith("iron-session: Bad usage")) throw error;
+    const withoutSeal = {
+      get: ((name: string) => (name === options.cookieName ? undefined : store.get(name))) as typeof store.get,
+      set: store.set.bind(store),
+    };
+    return getIronSession<T>(withoutSeal, options);
+  }
 }
 
 /** 128 random bits: enough that nobody can guess another browser's binding. */
@@ -36,7 +55,7 @@ export function newBinding(): string {
 }
 
 async function getBindingCookie(): Promise<IronSession<BindingData>> {
-  return getIronSession<BindingData>(await cookies(), sessionOptions(BINDING_COOKIE));
+  return readSealedCookie<BindingData>(sessionOptions(BINDING_COOKIE));
 }
 
 /** This browser's binding id, or undefined if it never asked for a ceremony. */

@@ -471,6 +471,37 @@ test.describe("authentication required", () => {
     }
   });
 
+  test("a real cookie whose seal was edited by hand is no session either, never a 500", async ({ playwright, request, user }) => {
+    await signInWithTapApi(request, user);
+    const real = (await request.storageState()).cookies.find((c) => c.name === "si_session")!;
+    const parts = real.value.split("*");
+    const edited = [
+      real.value.replace(/^Fe26\.2/, "Fe26b2"),
+      [parts[0], parts[1], parts[2], "!not-base64!", ...parts.slice(4)].join("*"),
+      [...parts.slice(0, 4), "", ...parts.slice(5)].join("*"),
+    ];
+    for (const value of edited) {
+      const ctx = await playwright.request.newContext({
+        baseURL: ORIGIN,
+        storageState: {
+          cookies: [
+            { ...real, value },
+            { ...real, name: "si_binding", value },
+          ],
+          origins: [],
+        },
+      });
+      try {
+        await expectError(await ctx.get("/api/me/passkeys"), 401, "UNAUTHENTICATED");
+        await expectError(await post(ctx, "/api/me/campaign/skip", {}), 401, "UNAUTHENTICATED");
+        // The binding cookie is read the same way: an unreadable one is replaced with a fresh one.
+        expect((await post(ctx, "/api/webauthn/authentication/options", {})).status(), value).toBe(200);
+      } finally {
+        await ctx.dispose();
+      }
+    }
+  });
+
   test("PATCH with a malformed passkey id answers 400 JSON; an unknown id 404; never a 500", async ({ request, user }) => {
     await signInWithTapApi(request, user);
     const { passkeyId } = await registerSoftPasskey(request, new SoftAuthenticator(), "Untouched");

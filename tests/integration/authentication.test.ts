@@ -377,6 +377,21 @@ describe("authentication verification: refusals", () => {
     await expectFailureAudit(credentialId, user.id, "passkey.authentication");
   });
 
+  it("refuses a valid signature whose DER length byte was changed (AUTHENTICATION_FAILED)", async () => {
+    const { user, credentialId, authenticator } = await userWithPasskey();
+    const binding = newBinding();
+    const options = await createAuthenticationOptions({ binding, email: user.email });
+    const valid = authenticator.getAssertion({ options, origin: TEST_ORIGIN });
+    const signature = Buffer.from(valid.response.signature, "base64url");
+    signature[1]! ^= 0x02;
+    const response = { ...valid, response: { ...valid.response, signature: signature.toString("base64url") } };
+    const before = await snapshot(credentialId, user.id);
+
+    await rejectsWith(verifyAuthentication({ response, binding, ctx: testCtx }), "AUTHENTICATION_FAILED");
+    await expectUnchanged(credentialId, user, before);
+    await expectFailureAudit(credentialId, user.id, "passkey.authentication", "signature is not strict DER");
+  });
+
   it.each([5, 2, 0])("refuses a reported counter of %i after a stored 5 (COUNTER_REGRESSION) and audits it", async (reported) => {
     const { user, credentialId, authenticator } = await userWithPasskey({ signCountStart: 5 });
     expect((await passkeyRow(credentialId))?.counter).toBe(5n);

@@ -1,4 +1,5 @@
 // Passkey registration: createRegistrationOptions + verifyRegistration on the real database.
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/server/config";
 import { getDb } from "@/server/db";
@@ -6,7 +7,8 @@ import { createAuthenticationOptions } from "@/server/webauthn/create-authentica
 import { createRegistrationOptions } from "@/server/webauthn/create-registration-options";
 import { verifyRegistration } from "@/server/webauthn/verify-registration";
 import { makeUser, newBinding, signedIn, testCtx } from "../fixtures/factories";
-import { SoftAuthenticator, ZERO_AAGUID } from "../fixtures/soft-authenticator";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { cborEncode, fromBase64url, SoftAuthenticator, toBase64url, ZERO_AAGUID, type CborValue } from "../fixtures/soft-authenticator";
 import {
   auditEvents,
   auditEventsForCredential,
@@ -52,6 +54,15 @@ async function expectFailureAudit(userId: string, credentialId: string, reason?:
     if (typeof reason === "string") expect(details.reason).toBe(reason);
     else expect(details.reason).toMatch(reason);
   }
+}
+
+/** The response with its attested public key (the COSE_Key at the end of authData) replaced; "none" attestation signs nothing. */
+function withPublicKey(response: RegistrationResponseJSON, coseKey: Uint8Array): RegistrationResponseJSON {
+  const authData = fromBase64url(response.response.authenticatorData!);
+  const keyAt = 55 + ((authData[53]! << 8) | authData[54]!);
+  const changed = new Uint8Array(Buffer.concat([authData.slice(0, keyAt), coseKey]));
+  const attestationObject = cborEncode(new Map<string, CborValue>([["fmt", "none"], ["attStmt", new Map()], ["authData", changed]]));
+  return { ...response, response: { ...response.response, attestationObject: toBase64url(attestationObject), authenticatorData: toBase64url(changed) } };
 }
 
 describe("registration options", () => {
@@ -487,6 +498,49 @@ describe("registration verification: refusals", () => {
     expect(await passkeyCount(mallory.id)).toBe(0);
     expect(await passkeyRow(credentialId)).toEqual(aliceRow);
     await expectFailureAudit(mallory.id, credentialId, "duplicate credential id");
+  });
+
+  it("refuses a response whose id and rawId name another credential than the one attested (REGISTRATION_FAILED)", async () => {
+    const { user, session, binding, options, authenticator } = await startRegistration();
+    const response = authenticator.createCredential({ options, origin: TEST_ORIGIN });
+    const claimed = randomBytes(16).toString("base64url");
+
+    await rejectsWith(verifyRegistration({ response: { ...response, id: claimed, rawId: claimed }, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
+    await expectNothingStored(user.id, response.id);
+    expect(await passkeyRow(claimed)).toBeNull();
+    await expectFailureAudit(user.id, claimed, "credential id differs from the attested one");
+  });
+
+  it("refuses a response claiming another user's credential id while attesting its own, and leaves that passkey alone", async () => {
+    const alice = await makeUser();
+    const { credentialId } = await registerPasskey(alice);
+    const aliceRow = await passkeyRow(credentialId);
+    const { user: mallory, session, binding, options, authenticator } = await startRegistration();
+    const own = authenticator.createCredential({ options, origin: TEST_ORIGIN });
+
+    await rejectsWith(
+      verifyRegistration({ response: { ...own, id: credentialId, rawId: credentialId }, user: session, binding, ctx: testCtx }),
+      "REGISTRATION_FAILED",
+    );
+    await expectNothingStored(mallory.id, own.id);
+    expect(await passkeyRow(credentialId)).toEqual(aliceRow);
+  });
+
+  it.each([
+    ["an ES256 alg on an RSA key", [[1, 3], [3, -7], [-1, randomBytes(256)], [-2, Uint8Array.of(1, 0, 1)]]],
+    ["an ES256 alg on an Ed25519 key", [[1, 1], [3, -7], [-1, 6], [-2, randomBytes(32)]]],
+    ["an ES256 alg on a P-384 key", [[1, 2], [3, -7], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]]],
+    ["an RS256 alg on a P-256 key", [[1, 2], [3, -257], [-1, 1], [-2, randomBytes(32)], [-3, randomBytes(32)]]],
+  ] as Array<[string, Array<[number, number | Uint8Array]>]>)("refuses %s and stores nothing (REGISTRATION_FAILED)", async (_, entries) => {
+    const { user, session, binding, options, authenticator } = await startRegistration();
+    const response = withPublicKey(
+      authenticator.createCredential({ options, origin: TEST_ORIGIN }),
+      cborEncode(new Map(entries.map(([k, v]) => [k, v instanceof Uint8Array ? new Uint8Array(v) : v]))),
+    );
+
+    await rejectsWith(verifyRegistration({ response, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
+    await expectNothingStored(user.id, response.id);
+    await expectFailureAudit(user.id, response.id, /^public key: /);
   });
 
   it("lets exactly one of two concurrent verifications of one challenge succeed", async () => {

@@ -4,6 +4,7 @@ import {
   type AuthenticationResponseJSON,
   type VerifiedAuthenticationResponse,
 } from "@simplewebauthn/server";
+import { decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 import type { CredentialSignals } from "@/contracts/signals";
 import { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/generated/prisma/enums";
@@ -18,6 +19,7 @@ import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
 import type { UserProfile } from "../users";
 import { readClientChallenge } from "./challenges";
+import { isStrictDerEcdsaSignature } from "./der-signature";
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
@@ -214,6 +216,10 @@ async function checkAssertion(response: AuthenticationResponseJSON, row: Ceremon
     return fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
+  if (isEc2Key(row.publicKey!) && !isStrictDerEcdsaSignature(Buffer.from(response.response.signature, "base64url"))) {
+    return fail("AUTHENTICATION_FAILED", "signature is not strict DER", owner.id);
+  }
+
   const policy = await policyFromRowJson(row.policy);
   const storedCounter = Number(row.counter);
   let verification: VerifiedAuthenticationResponse;
@@ -254,4 +260,13 @@ async function checkAssertion(response: AuthenticationResponseJSON, row: Ceremon
     return fail("COUNTER_REGRESSION", `counter ${info.newCounter} after ${storedCounter}`, owner.id, COUNTER_MESSAGE);
   }
   return { owner, passkeyId: row.passkeyId, storedCounter: row.counter!, info };
+}
+
+/** Whether a stored COSE_Key is an EC2 key, whose signatures are DER (WebAuthn §6.5.5). */
+function isEc2Key(publicKey: Uint8Array): boolean {
+  try {
+    return (decodeCredentialPublicKey(new Uint8Array(publicKey)) as unknown as Map<number, unknown>).get(1) === 2;
+  } catch {
+    return false;
+  }
 }

@@ -14,6 +14,7 @@ import { AppError } from "../errors";
 import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
 import { consumeChallenge, readClientChallenge } from "./challenges";
+import { credentialKeyProblem } from "./credential-key-problem";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
 import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
@@ -119,6 +120,15 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   }
 
   const info = verification.registrationInfo;
+  // The library checks id against rawId but not against the credential the authenticator attested;
+  // a response naming one credential and attesting another is not one authenticator's answer.
+  if (response.id !== info.credential.id) {
+    throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", "credential id differs from the attested one");
+  }
+  const keyProblem = credentialKeyProblem(info.credential.publicKey);
+  if (keyProblem) {
+    throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", `public key: ${keyProblem}`);
+  }
   // Synced or not is the backup-eligible flag (WebAuthn §6.1.3), which the library reports as the
   // credential device type; the AAGUID names the maker.
   const attestation = assessAttestation({ fmt: info.fmt, aaguid: info.aaguid, attestationObject: info.attestationObject, metadata });
