@@ -114,6 +114,7 @@ await runMain(async () => {
     // 3. The production server.
     const statsFile = join(tmpdir(), `security-info-bench-${stamp}.json`);
     const profileDir = args.has("cpu-prof") ? join(ROOT, "bench", "profiles") : null;
+    await ensurePortFree(port);
     const server = startServer(port, statsFile, profileDir);
     let client: ChildProcess | null = null;
     try {
@@ -241,6 +242,18 @@ function startServer(port: number, statsFile: string, profileDir: string | null)
     stdio: ["ignore", "ignore", "inherit"],
   });
   return child;
+}
+
+/**
+ * Refuses to start when something already answers on the port: the run would otherwise measure
+ * (and change the data of) whatever server is there, such as another benchmark's.
+ */
+async function ensurePortFree(port: number): Promise<void> {
+  const answered = await fetch(`http://localhost:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (answered) throw new Error(`Something already answers on port ${port}; stop it or pass --port.`);
 }
 
 async function stopServer(server: ChildProcess): Promise<void> {
