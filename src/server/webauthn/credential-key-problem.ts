@@ -75,3 +75,12 @@ function unusable(jwk: JsonWebKey): string | null {
     return "the key cannot be imported";
   }
 }
+
+/** Whether a stored COSE_Key is an EC2 key, whose signatures are DER (WebAuthn §6.5.5). */
+export function isEc2Key(publicKey: Uint8Array): boolean {
+  try {
+    return (decodeCredentialPublicKey(new Uint8Array(publicKey)) as unknown as Map<number, unknown>).get(KTY) === 2;
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,6 @@ import {
   type AuthenticationResponseJSON,
   type VerifiedAuthenticationResponse,
 } from "@simplewebauthn/server";
-import { decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 import type { CredentialSignals } from "@/contracts/signals";
 import { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/generated/prisma/enums";
@@ -19,6 +18,7 @@ import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
 import type { UserProfile } from "../users";
 import { readClientChallenge } from "./challenges";
+import { isEc2Key } from "./credential-key-problem";
 import { isStrictDerEcdsaSignature } from "./der-signature";
 
 export interface VerifyAuthenticationInput {
@@ -260,13 +260,4 @@ async function checkAssertion(response: AuthenticationResponseJSON, row: Ceremon
     return fail("COUNTER_REGRESSION", `counter ${info.newCounter} after ${storedCounter}`, owner.id, COUNTER_MESSAGE);
   }
   return { owner, passkeyId: row.passkeyId, storedCounter: row.counter!, info };
-}
-
-/** Whether a stored COSE_Key is an EC2 key, whose signatures are DER (WebAuthn §6.5.5). */
-function isEc2Key(publicKey: Uint8Array): boolean {
-  try {
-    return (decodeCredentialPublicKey(new Uint8Array(publicKey)) as unknown as Map<number, unknown>).get(1) === 2;
-  } catch {
-    return false;
-  }
 }
