@@ -3,6 +3,9 @@ import type { PolicyVerdict } from "./policy";
 
 export const USER_LIST_PAGE_SIZE = 50;
 
+/** Searches and filters are counted up to this many matches; beyond it the list says "More than". */
+export const USER_COUNT_CAP = 1_000;
+
 export const UserListFilter = z.enum(["all", "has-passkey", "no-passkey", "campaign-pending"]);
 export type UserListFilter = z.infer<typeof UserListFilter>;
 
@@ -34,8 +37,12 @@ export interface AdminUserRow {
 
 export interface ListUsersResponse {
   users: AdminUserRow[];
-  /** Users matching the search and filter; `approximate` when it is PostgreSQL's estimate. */
-  total: { count: number; approximate: boolean };
+  /**
+   * Users matching the search and filter: `approximate` when it is PostgreSQL's estimate (the
+   * unfiltered list of a large directory); `capped` when more than `count` (USER_COUNT_CAP) match,
+   * since counting stops there.
+   */
+  total: { count: number; approximate: boolean; capped: boolean };
   nextCursor: string | null;
   previousCursor: string | null;
 }

@@ -76,7 +76,7 @@ test("an administrator searches over HTTP; bad queries and cursors are 400, othe
       await signIn(ctx, admin);
       const found = await send(ctx, "GET", `/api/admin/users?q=${encodeURIComponent(user.email)}`, undefined);
       expect(found.status()).toBe(200);
-      expect(await found.json()).toMatchObject({ users: [{ id: user.id, email: user.email, passkeys: 0 }], total: { count: 1, approximate: false }, nextCursor: null, previousCursor: null });
+      expect(await found.json()).toMatchObject({ users: [{ id: user.id, email: user.email, passkeys: 0 }], total: { count: 1, approximate: false, capped: false }, nextCursor: null, previousCursor: null });
 
       await expectError(await send(ctx, "GET", "/api/admin/users?after=tampered", undefined), 400, "INVALID_REQUEST");
       await expectError(await send(ctx, "GET", "/api/admin/users?filter=everyone", undefined), 400, "INVALID_REQUEST");

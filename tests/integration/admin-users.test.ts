@@ -1,6 +1,6 @@
 // Administrators' user list (search, filters, keyset pages) and their actions on one user.
 import { afterEach, describe, expect, it } from "vitest";
-import { ListUsersQuery, USER_LIST_PAGE_SIZE, IssueUserTapBody } from "@/contracts/admin-users";
+import { ListUsersQuery, USER_COUNT_CAP, USER_LIST_PAGE_SIZE, IssueUserTapBody } from "@/contracts/admin-users";
 import { getDb } from "@/server/db";
 import { getUserCampaignPrompt } from "@/server/campaign/get-user-campaign-prompt";
 import { updateCampaignSettings } from "@/server/policy/passkey-policy";
@@ -30,7 +30,7 @@ describe("admin user list: keyset pages", () => {
 
     const first = await search(prefix);
     expect(emails(first)).toEqual(all.slice(0, 50));
-    expect(first.total).toEqual({ count: 120, approximate: false });
+    expect(first.total).toEqual({ count: 120, approximate: false, capped: false });
     expect(first.previousCursor).toBeNull();
     expect(first.nextCursor).not.toBeNull();
 
@@ -63,7 +63,7 @@ describe("admin user list: keyset pages", () => {
 
   it("answers an empty page, not an error, when nothing matches", async () => {
     const page = await search(uniqueSearchPrefix());
-    expect(page).toEqual({ users: [], total: { count: 0, approximate: false }, nextCursor: null, previousCursor: null });
+    expect(page).toEqual({ users: [], total: { count: 0, approximate: false, capped: false }, nextCursor: null, previousCursor: null });
   });
 
   it("keeps a page stable when users are added before it (keyset, not offset)", async () => {
@@ -110,6 +110,45 @@ describe("admin user list: search", () => {
     expect(emails(await search(`${named} lovx`))).toEqual([]);
   });
 
+  it("pages through email and name matches together, in email order, forwards and back", async () => {
+    // Each user's name starts with the search but every other email does not: half the matches
+    // come from the email index, half from the name index, interleaved in email order.
+    const hex = uniqueSearchPrefix().slice(2);
+    const named = `Qn${hex}`;
+    const byEmail = await makeUsers(named.toLowerCase(), 60, "Someone Else");
+    const byName = await makeUsers(`zz${hex}`, 60, `${named} Person`);
+    const alsoByName = await makeUsers(`aa${hex}`, 5, `${named.toUpperCase()} Shouting`);
+    // Matching both ways counts once.
+    await getDb().user.updateMany({ where: { id: { in: byEmail.slice(0, 10).map((u) => u.id) } }, data: { displayName: `${named} Both` } });
+    const all = [...alsoByName, ...byEmail, ...byName].map((u) => u.email);
+
+    const first = await search(named.toLowerCase());
+    expect(emails(first)).toEqual(all.slice(0, 50));
+    expect(first.total).toEqual({ count: 125, approximate: false, capped: false });
+    const second = await search(named.toLowerCase(), { after: first.nextCursor! });
+    expect(emails(second)).toEqual(all.slice(50, 100));
+    const third = await search(named.toLowerCase(), { after: second.nextCursor! });
+    expect(emails(third)).toEqual(all.slice(100));
+    expect(third.nextCursor).toBeNull();
+    const back = await search(named.toLowerCase(), { before: third.previousCursor! });
+    expect(emails(back)).toEqual(all.slice(50, 100));
+    // A search only the emails start with finds only those.
+    expect((await search(`${named.toLowerCase()}-`)).total).toEqual({ count: 60, approximate: false, capped: false });
+  });
+
+  it(`counts matches up to ${USER_COUNT_CAP} and then says there are more`, async () => {
+    const prefix = uniqueSearchPrefix();
+    const users = await makeUsers(prefix, USER_COUNT_CAP + 1);
+    const capped = await search(prefix);
+    expect(capped.total).toEqual({ count: USER_COUNT_CAP, approximate: false, capped: true });
+    expect(emails(capped)).toEqual(users.slice(0, USER_LIST_PAGE_SIZE).map((u) => u.email));
+    await getDb().user.delete({ where: { id: users.at(-1)!.id } });
+    expect((await search(prefix)).total).toEqual({ count: USER_COUNT_CAP, approximate: false, capped: false });
+    // Name matches count towards the cap too.
+    await makeUsers(`yy${prefix.slice(2)}`, 1, prefix.toUpperCase());
+    expect((await search(prefix)).total).toEqual({ count: USER_COUNT_CAP, approximate: false, capped: true });
+  });
+
   it("treats % and _ in a search as letters, not wildcards", async () => {
     const prefix = uniqueSearchPrefix();
     await makeUsers(prefix, 2);
@@ -149,7 +188,7 @@ describe("admin user list: filters", () => {
 
     const has = await search(prefix, { filter: "has-passkey" });
     expect(emails(has)).toEqual([withKey!.email]);
-    expect(has.total).toEqual({ count: 1, approximate: false });
+    expect(has.total).toEqual({ count: 1, approximate: false, capped: false });
     expect(emails(await search(prefix, { filter: "no-passkey" }))).toEqual([fresh, snoozed, snoozedOut, snoozeOver].map((u) => u!.email));
     const pending = await search(prefix, { filter: "campaign-pending" });
     expect(emails(pending)).toEqual([fresh, snoozedOut, snoozeOver].map((u) => u!.email));

@@ -40,7 +40,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
     if (cursor.before) params.set("before", cursor.before);
     return `/admin/users?${params.toString()}`;
   };
-  const { count, approximate } = result.total;
+  const { count, approximate, capped } = result.total;
   return (
     <main id="main" className="page admin-page">
       <h1>Users</h1>
@@ -71,7 +71,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
         </p>
       )}
       <p className="user-count" role="status">
-        {countText(count, approximate, Boolean(query.q) || query.filter !== "all")}
+        {countText(count, { approximate, capped, narrowed: Boolean(query.q) || query.filter !== "all" })}
       </p>
       {result.users.length === 0 ? (
         <p className="empty">No users found.</p>
@@ -113,11 +113,12 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
   );
 }
 
-function countText(count: number, approximate: boolean, narrowed: boolean): string {
+function countText(count: number, how: { approximate: boolean; capped: boolean; narrowed: boolean }): string {
   const n = count.toLocaleString("en-US");
-  const users = count === 1 ? "user" : "users";
-  if (approximate) return `About ${n} ${users}`;
-  return narrowed ? `${n} matching ${users}` : `${n} ${users}`;
+  const users = count === 1 && !how.capped ? "user" : "users";
+  if (how.approximate) return `About ${n} ${users}`;
+  const counted = how.narrowed ? `${n} matching ${users}` : `${n} ${users}`;
+  return how.capped ? `More than ${counted}` : counted;
 }
 
 function otherMethods(user: { hasPassword: boolean; hasAuthenticatorApp: boolean }): string {
