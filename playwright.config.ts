@@ -64,9 +64,13 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // tests/e2e/desktop-only/ holds tests that wait in real time: once, on the desktop, is enough.
+    // The administrators' pages (admin-*.spec.ts, and the axe audit's tests tagged @admin) run on
+    // the desktop only: their specs check them at 360 px wide themselves, and no code path in them
+    // reads the user agent or touch (docs/decisions/012-e2e-profiles.md).
     {
       name: "pixel-7",
-      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//],
+      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//, /\/admin-[^/]*\.spec\.ts$/],
+      grepInvert: /@admin/,
       use: { ...devices["Pixel 7"], launchOptions: chromium },
     },
     {

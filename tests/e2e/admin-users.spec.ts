@@ -142,6 +142,12 @@ test("an administrator pages through a search with Next and Previous, and an unk
 
     const missing = await page.goto("/admin/users/00000000-0000-4000-8000-000000000000");
     expect(missing?.status()).toBe(404);
+
+    // Searches are counted up to 1,000; beyond that the list says so rather than counting on.
+    await makeUsers(`${prefix}-more`, 950);
+    await page.goto(`/admin/users?q=${prefix}`);
+    await expect(page.getByRole("status")).toHaveText("More than 1,000 matching users");
+    await expect(rows).toHaveCount(51);
   } finally {
     await deleteUsersWithPrefix(prefix);
     await deleteUserById(admin.id);
