@@ -10,6 +10,7 @@ export interface BenchResponse {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export function request(
   baseUrl: string,
@@ -43,6 +44,8 @@ export function request(
       res.on("error", reject);
     });
     req.on("error", reject);
+    // A request the server never answers fails the ceremony rather than stalling the run.
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no response in ${REQUEST_TIMEOUT_MS / 1000} s`)));
     req.end(payload);
   });
 }
