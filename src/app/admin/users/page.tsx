@@ -115,7 +115,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
 
 function countText(count: number, how: { approximate: boolean; capped: boolean; narrowed: boolean }): string {
   const n = count.toLocaleString("en-US");
-  const users = count === 1 && !how.capped ? "user" : "users";
+  const users = count === 1 ? "user" : "users";
   if (how.approximate) return `About ${n} ${users}`;
   const counted = how.narrowed ? `${n} matching ${users}` : `${n} ${users}`;
   return how.capped ? `More than ${counted}` : counted;
