@@ -5,10 +5,13 @@ import type { PasskeySignInResponse } from "@/contracts/auth";
 import { callApi } from "./api";
 import { signalAcceptedCredentials } from "./signals";
 
-/** Fetches sign-in options: for one account (username-first) or any passkey (usernameless, autofill). */
-export function getSignInOptions(email?: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+/**
+ * Fetches sign-in options: for one account (username-first) or any passkey (usernameless,
+ * autofill); a step-up asks the authenticator to verify the user.
+ */
+export function getSignInOptions(email?: string, stepUp = false): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return callApi<PublicKeyCredentialRequestOptionsJSON>("/api/webauthn/authentication/options", {
-    body: email ? { email } : {},
+    body: { ...(email && { email }), ...(stepUp && { stepUp: true }) },
   });
 }
 
@@ -19,8 +22,8 @@ export async function verifyPasskeySignIn(response: unknown): Promise<void> {
 }
 
 /** One whole passkey sign-in: options, the browser prompt, verification. */
-export async function passkeySignIn(email?: string, autofill = false): Promise<void> {
-  const optionsJSON = await getSignInOptions(email);
+export async function passkeySignIn(email?: string, autofill = false, stepUp = false): Promise<void> {
+  const optionsJSON = await getSignInOptions(email, stepUp);
   const response = await startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
   await verifyPasskeySignIn(response);
 }

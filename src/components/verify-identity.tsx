@@ -125,7 +125,7 @@ export function VerifyIdentity({ email, hasPasskeys, titleId, purpose, onVerifie
             className="primary"
             data-autofocus
             disabled={busy}
-            onClick={() => void verify(() => passkeySignIn(email), true)}
+            onClick={() => void verify(() => passkeySignIn(email, false, true), true)}
           >
             Use a passkey
           </button>

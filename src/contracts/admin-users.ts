@@ -67,6 +67,11 @@ export interface AdminPasskeyDetail {
   backedUp: boolean;
   attestationFormat: string;
   attestationVerified: boolean;
+  /**
+   * Whether the authenticator has ever verified the user with it (UV flag, at registration or a
+   * sign-in). A sign-in without user verification is single-factor.
+   */
+  userVerified: boolean;
   transports: string[];
   createdAt: string;
   lastUsedAt: string | null;

@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   LAST_SIGN_IN_METHOD: 409,
   /** Signed in, but not allowed: administrator pages and routes for everyone else. */
   FORBIDDEN: 403,
+  /** An administrator whose session is single-factor (a password alone, a passkey without user verification). */
+  MULTIFACTOR_REQUIRED: 403,
   USER_NOT_FOUND: 404,
   /** Password sign-in or step-up: the email, password or authenticator-app code is wrong (never says which). */
   INVALID_CREDENTIALS: 401,

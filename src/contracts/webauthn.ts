@@ -72,6 +72,11 @@ export const Email = z.string().trim().toLowerCase().max(254).email("Enter a val
 
 export const AuthenticationOptionsBody = z.object({
   email: Email.optional(),
+  /**
+   * A step-up ("Verify your identity"): the authenticator is asked to verify the user, since only
+   * an assertion with user verification makes a multifactor session.
+   */
+  stepUp: z.literal(true).optional(),
 });
 export type AuthenticationOptionsBody = z.infer<typeof AuthenticationOptionsBody>;
 

@@ -4,7 +4,7 @@ import { getIronSession, type IronSession, type SessionOptions } from "iron-sess
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
-import { createUserSession, deleteUserSession, isUserSessionActive } from "./sessions/user-sessions";
+import { deleteUserSession, isUserSessionActive } from "./sessions/user-sessions";
 import {
   BINDING_COOKIE,
   SESSION_COOKIE,
@@ -80,17 +80,10 @@ export interface SignedInUser {
   authTime: number;
 }
 
-/** Replaces the session with a fresh sign-in, backed by a new server-side session. */
-export async function startSignedInSession(
-  session: IronSession<SessionData>,
-  user: { userId: string; methods: AuthMethod[]; mfa: boolean },
-  now = Date.now(),
-): Promise<void> {
-  const sessionId = await createUserSession(user.userId, session.sessionId, new Date(now));
-  await saveSignedInSession(session, { ...user, sessionId }, now);
-}
-
-/** Puts a sign-in whose server-side session already exists (`sessionId`) into the cookie. */
+/**
+ * Puts a sign-in whose server-side session exists (`sessionId`) into the cookie. Only
+ * completeSignIn (src/server/sign-in) calls it: that is where a sign-in's worth is decided.
+ */
 export async function saveSignedInSession(
   session: IronSession<SessionData>,
   user: { userId: string; methods: AuthMethod[]; mfa: boolean; sessionId: string },

@@ -32,3 +32,9 @@ export async function createUser(input: { email: string; displayName: string; ro
     select: profileSelect,
   });
 }
+
+/** The user's role, read from the database (never from the cookie), or null for no such user. */
+export async function getUserRole(userId: string): Promise<Role | null> {
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: { role: true } });
+  return row?.role ?? null;
+}

@@ -158,7 +158,7 @@ describe("authentication verification: success", () => {
     const options = await createAuthenticationOptions({ binding });
     const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN });
 
-    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).id).toBe(user.id);
+    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).user.id).toBe(user.id);
     expect((await passkeyRow(credentialId))?.counter).toBe(1n);
   });
 
@@ -189,7 +189,7 @@ describe("authentication verification: success", () => {
       const binding = newBinding();
       const options = await createAuthenticationOptions({ binding, email: user.email });
       const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN });
-      expect((await verifyAuthentication({ response, binding, ctx: testCtx })).id).toBe(user.id);
+      expect((await verifyAuthentication({ response, binding, ctx: testCtx })).user.id).toBe(user.id);
     }
     expect((await passkeyRow(credentialId))?.counter).toBe(0n);
     expect(await auditEvents(user.id, { type: "passkey.authentication", outcome: "success" })).toHaveLength(2);
@@ -200,7 +200,7 @@ describe("authentication verification: success", () => {
     const binding = newBinding();
     const options = await createAuthenticationOptions({ binding });
     const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN, overrides: { userVerified: false } });
-    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).id).toBe(user.id);
+    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).user.id).toBe(user.id);
     const [event] = await auditEvents(user.id, { type: "passkey.authentication", outcome: "success" });
     expect(event?.details).toMatchObject({ userVerified: false });
   });
@@ -495,7 +495,7 @@ describe("authentication verification: fixes found in review", () => {
     const binding = newBinding();
     const options = await createAuthenticationOptions({ binding, email: user.email });
     const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN, overrides: { userHandle: null } });
-    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).id).toBe(user.id);
+    expect((await verifyAuthentication({ response, binding, ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("lets only one of two assertions with the same counter land when they race on two challenges", async () => {

@@ -55,7 +55,7 @@ describe("npm run tap", () => {
     expect(code).toBeDefined();
     expect(result.stdout).toContain("one use only");
     const signedIn = await signInWithTap({ email: user.email, code: code!, ctx: testCtx });
-    expect(signedIn.id).toBe(user.id);
+    expect(signedIn.user.id).toBe(user.id);
   });
 
   it("refuses a lifetime outside 10 minutes to 8 hours, and an unknown email", async () => {

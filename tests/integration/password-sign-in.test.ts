@@ -3,6 +3,7 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signInWithPassword } from "@/server/auth/sign-in-with-password";
 import { getDb } from "@/server/db";
+import { signInAssurance } from "@/server/sign-in/sign-in-assurance";
 import { PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
 import { codeFor, giveAuthenticatorApp, givePassword, nextCodeFor, TEST_PASSWORD } from "../fixtures/credentials";
 import { makeUser, testCtx, uniqueEmail } from "../fixtures/factories";
@@ -51,7 +52,7 @@ describe("signInWithPassword", () => {
     const { user, secret } = await userWithPasswordAndApp();
     const code = codeFor(secret);
     const result = await signInWithPassword({ email: ` ${user.email.toUpperCase()}`, password: TEST_PASSWORD, code, ctx: testCtx });
-    expect(result.mfa).toBe(true);
+    expect(signInAssurance(result.proof).mfa).toBe(true);
   });
 
   it("signs a password-only account in single-factor", async () => {
@@ -80,7 +81,7 @@ describe("signInWithPassword", () => {
     const { user, secret } = await userWithPasswordAndApp();
     const code = codeFor(secret);
     await expectRefused({ email: user.email, password: "not the password", code }, user.id, "wrong password");
-    expect((await signInWithPassword({ email: user.email, password: TEST_PASSWORD, code, ctx: testCtx })).mfa).toBe(true);
+    expect((await signInWithPassword({ email: user.email, password: TEST_PASSWORD, code, ctx: testCtx })).proof).toEqual({ method: "password_totp" });
   });
 
   it("refuses an unknown email and an account without a password exactly like a wrong password", async () => {

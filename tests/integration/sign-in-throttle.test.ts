@@ -95,7 +95,7 @@ describe("per-account lock", () => {
     const key = throttleKeys(user.email, null).account;
     expect(await throttleRow(key)).toMatchObject({ failures: 1, lockouts: 1 });
 
-    expect((await signInWithTap({ email: user.email, code: tap.code, ctx, now: after })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx, now: after })).user.id).toBe(user.id);
     expect(await throttleRow(key)).toMatchObject({ failures: 0, lockouts: 1 });
   });
 
@@ -172,7 +172,7 @@ describe("per-account lock", () => {
       const binding = newBinding();
       const options = await createAuthenticationOptions({ binding, email });
       const response = authenticator.getAssertion({ options, origin: TEST_ORIGIN });
-      expect((await verifyAuthentication({ response, binding, ctx })).id).toBe(user.id);
+      expect((await verifyAuthentication({ response, binding, ctx })).user.id).toBe(user.id);
     }
   });
 });
@@ -191,7 +191,7 @@ describe("per-IP lock", () => {
     const { user, tap } = await makeUserWithTap();
     await rejectsWith(signInWithTap({ email: user.email, code: tap.code, ctx }), "SIGN_IN_LOCKED");
     expect(await throttleRow(throttleKeys(user.email, null).account)).toBeNull();
-    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: newCtx() })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: newCtx() })).user.id).toBe(user.id);
   });
 
   it("counts requests without an address under one key", async () => {

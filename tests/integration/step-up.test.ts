@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { signInWithPassword } from "@/server/auth/sign-in-with-password";
 import { getDb } from "@/server/db";
+import { signInAssurance } from "@/server/sign-in/sign-in-assurance";
 import { deleteUserPasskey } from "@/server/methods/delete-user-passkey";
 import type { SignedInUser } from "@/server/session";
 import { createRegistrationOptions } from "@/server/webauthn/create-registration-options";
@@ -14,7 +15,8 @@ const MINUTE = 60_000;
 
 /** The session the password sign-in route would start, authenticated `ageMs` ago. */
 async function passwordSession(email: string, code: string | undefined, ageMs = 0): Promise<SignedInUser> {
-  const { user, methods, mfa } = await signInWithPassword({ email, password: TEST_PASSWORD, code, ctx: testCtx });
+  const { user, proof } = await signInWithPassword({ email, password: TEST_PASSWORD, code, ctx: testCtx });
+  const { methods, mfa } = signInAssurance(proof);
   return { userId: user.id, methods, mfa, authTime: Date.now() - ageMs };
 }
 

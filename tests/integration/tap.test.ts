@@ -135,7 +135,7 @@ describe("issueTemporaryAccessPass", () => {
     expect(row?.oneTime).toBe(false);
 
     await expectRefused({ email: user.email, code: first.code }, user.id, "wrong code");
-    expect((await signInWithTap({ email: user.email, code: second.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: second.code, ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("makes a used one-time pass usable again when reissued", async () => {
@@ -144,7 +144,7 @@ describe("issueTemporaryAccessPass", () => {
     await signInWithTap({ email: user.email, code: second.code, ctx: testCtx });
     const third = await issueTemporaryAccessPass({ userId: user.id, oneTime: true, ctx: testCtx });
     expect((await tapRow(user.id))?.usedAt).toBeNull();
-    expect((await signInWithTap({ email: user.email, code: third.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: third.code, ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("keeps the current pass when a replacement is refused", async () => {
@@ -152,7 +152,7 @@ describe("issueTemporaryAccessPass", () => {
     const before = await tapRow(user.id);
     await rejectsWith(issueTemporaryAccessPass({ userId: user.id, lifetimeMinutes: 5, ctx: testCtx }), "INVALID_REQUEST");
     expect(await tapRow(user.id)).toEqual(before);
-    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
   });
 });
 
@@ -173,7 +173,7 @@ describe("signInWithTap", () => {
   it("lets a multi-use pass be used twice", async () => {
     const { user, tap } = await makeUserWithTap({ oneTime: false });
     await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx });
-    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
     expect(await auditEvents(user.id, { type: "tap.signin", outcome: "success" })).toHaveLength(2);
   });
 
@@ -184,12 +184,12 @@ describe("signInWithTap", () => {
     ["surrounding whitespace and mixed case", (code: string) => ` ${code.slice(0, 9).toLowerCase()}${code.slice(9)}\t`],
   ])("accepts the code typed in %s", async (_label, typed) => {
     const { user, tap } = await makeUserWithTap();
-    expect((await signInWithTap({ email: user.email, code: typed(tap.code), ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: typed(tap.code), ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("accepts the email in another case and with surrounding spaces", async () => {
     const { user, tap } = await makeUserWithTap();
-    expect((await signInWithTap({ email: `  ${user.email.toUpperCase()} `, code: tap.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: `  ${user.email.toUpperCase()} `, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("refuses a wrong code (TAP_INVALID) and leaves the pass unused", async () => {
@@ -199,7 +199,7 @@ describe("signInWithTap", () => {
     await expectRefused({ email: user.email, code: wrong }, user.id, "wrong code");
     expect((await tapRow(user.id))?.usedAt).toBeNull();
     // The real code still works afterwards.
-    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).id).toBe(user.id);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
   });
 
   it("refuses an empty code (TAP_INVALID)", async () => {

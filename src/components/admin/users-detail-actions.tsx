@@ -107,6 +107,8 @@ export function UserActions(props: Props) {
                   <dd>
                     {p.attestationFormat} ({p.attestationVerified ? "verified" : "not verified"})
                   </dd>
+                  <dt>Verifies the user</dt>
+                  <dd>{p.userVerified ? "Yes (multifactor sign-in)" : "Not yet (presence only: single-factor sign-in)"}</dd>
                   <dt>Transports</dt>
                   <dd>{p.transports.length > 0 ? p.transports.join(", ") : "Not reported"}</dd>
                   <dt>Created</dt>

@@ -2,8 +2,6 @@ import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { auditContext, withErrors } from "../http/route";
-import type { AuditContext } from "../audit";
 import { requireFreshMultifactor } from "../require-fresh";
 import { getSignedInUser, type SignedInUser } from "../session";
 
@@ -13,9 +11,12 @@ export interface SignedInAdmin extends SignedInUser {
 }
 
 /**
- * The one check every administrator page and route goes through. The role is read from the
- * database on each request, never from the cookie, so taking the role away takes effect at once.
- * @throws UNAUTHENTICATED without a session, FORBIDDEN for anyone who is not an administrator
+ * The one check every administrator page and route goes through: an administrator signed in with
+ * multifactor. The role is read from the database on each request, never from the cookie, so
+ * taking the role away takes effect at once. A single-factor session (a password alone, a passkey
+ * without user verification) reaches no administration, reads included.
+ * @throws UNAUTHENTICATED without a session, FORBIDDEN for anyone who is not an administrator,
+ *   MULTIFACTOR_REQUIRED for an administrator whose session is single-factor
  */
 export async function requireAdmin(user: SignedInUser | null): Promise<SignedInAdmin> {
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
@@ -24,6 +25,12 @@ export async function requireAdmin(user: SignedInUser | null): Promise<SignedInA
     select: { role: true, email: true, displayName: true },
   });
   if (row?.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators can do this.");
+  if (!user.mfa) {
+    throw new AppError(
+      "MULTIFACTOR_REQUIRED",
+      "Administration needs a multifactor sign-in. Sign in again with a passkey that verifies you, or with your password and authenticator app.",
+    );
+  }
   return { ...user, email: row.email, displayName: row.displayName };
 }
 
@@ -32,29 +39,6 @@ export async function requireFreshAdmin(user: SignedInUser | null, now = Date.no
   const admin = await requireAdmin(user);
   requireFreshMultifactor(admin, now);
   return admin;
-}
-
-export interface AdminRouteContext<P> {
-  admin: SignedInAdmin;
-  audit: AuditContext;
-  params: P;
-}
-
-/**
- * Wraps an /api/admin route: the same error handling and cross-site protection as every route,
- * then the administrator check (fresh multifactor for state-changing methods) before the handler
- * sees the request.
- */
-export function adminRoute<P = Record<string, never>>(
-  handler: (req: Request, ctx: AdminRouteContext<P>) => Promise<Response>,
-) {
-  return withErrors<{ params: Promise<P> }>(async (req, routeCtx) => {
-    const user = await getSignedInUser();
-    const changes = !["GET", "HEAD", "OPTIONS"].includes(req.method);
-    const admin = changes ? await requireFreshAdmin(user) : await requireAdmin(user);
-    const params = routeCtx?.params ? await routeCtx.params : ({} as P);
-    return handler(req, { admin, audit: auditContext(req), params });
-  });
 }
 
 /**
@@ -78,7 +62,8 @@ export async function requireAdminPage(path: string): Promise<SignedInAdmin> {
   try {
     return await requireAdmin(user);
   } catch (error) {
-    if (error instanceof AppError && error.code === "FORBIDDEN") forbidden();
+    // The 403 page tells a single-factor administrator how to get in (src/app/forbidden.tsx).
+    if (error instanceof AppError && (error.code === "FORBIDDEN" || error.code === "MULTIFACTOR_REQUIRED")) forbidden();
     throw error;
   }
 }

@@ -6,14 +6,9 @@ import { AppError } from "../errors";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "../password/password-hash";
 import type { AuthMethod } from "../session-data";
 import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess, throttleKeys } from "../throttle/sign-in-throttle";
-import { normaliseEmail, type UserProfile } from "../users";
+import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
+import { normaliseEmail } from "../users";
 
-export interface PasswordSignIn {
-  user: UserProfile;
-  /** ["password", "totp"] with a confirmed authenticator app (multifactor), else ["password"]. */
-  methods: AuthMethod[];
-  mfa: boolean;
-}
 
 const INVALID_MESSAGE = "That email, password or code isn't right.";
 
@@ -30,7 +25,7 @@ export async function signInWithPassword(input: {
   code?: string;
   ctx: AuditContext;
   now?: Date;
-}): Promise<PasswordSignIn> {
+}): Promise<VerifiedSignIn> {
   const now = input.now ?? new Date();
   const keys = throttleKeys(input.email, input.ctx.ip);
   await assertSignInAllowed(keys, now);
@@ -86,8 +81,8 @@ export async function signInWithPassword(input: {
       await recordSignInSuccess(keys);
       return {
         user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
-        methods: factors,
-        mfa: withApp,
+        // What that is worth (with the code, multifactor) is decided in one place: signInAssurance.
+        proof: { method: withApp ? "password_totp" : "password" },
       };
     }
   }

@@ -14,8 +14,13 @@ const TOUCH_EVERY_MS = 60_000;
  * it cannot be guessed). The browser's previous session, if any, ends: a new sign-in gets a new id.
  * One statement (see startUserSessionSql).
  */
-export async function createUserSession(userId: string, previousId?: string, now = new Date()): Promise<string> {
-  const { id, ctes } = startUserSessionSql(userId, previousId, now);
+export async function createUserSession(
+  userId: string,
+  previousId?: string,
+  now = new Date(),
+  passkeyId: string | null = null,
+): Promise<string> {
+  const { id, ctes } = startUserSessionSql(userId, previousId, now, Prisma.sql`true`, passkeyId);
   await getDb().$queryRaw`WITH ${ctes} SELECT 1`;
   return id;
 }
@@ -24,13 +29,15 @@ export async function createUserSession(userId: string, previousId?: string, now
  * The CTEs that start a session (named "endedSessions" and "newSession"), to run on their own or
  * inside a larger statement: the user's ended sessions (past their absolute end or idle too long)
  * and the browser's previous one are removed, and the new one is stored. `when` (SQL) decides
- * whether any of it happens.
+ * whether any of it happens. A session signed in with a passkey names it (`passkeyId`), so that
+ * deleting the passkey ends the session (a cascading foreign key).
  */
 export function startUserSessionSql(
   userId: string,
   previousId: string | undefined,
   now: Date,
   when: Prisma.Sql = Prisma.sql`true`,
+  passkeyId: string | null = null,
 ): { id: string; ctes: Prisma.Sql } {
   const id = randomBytes(32).toString("base64url");
   const { sessionIdleMs, sessionAbsoluteMs } = getConfig();
@@ -41,8 +48,9 @@ export function startUserSessionSql(
              OR "id" = ${previousId ?? null})
     ),
     "newSession" AS (
-      INSERT INTO "UserSession" ("id", "userId", "createdAt", "lastSeenAt", "expiresAt")
-      SELECT ${id}, ${userId}::uuid, ${sqlTimestamp(now)}, ${sqlTimestamp(now)}, ${sqlTimestamp(now.getTime() + sessionAbsoluteMs)}
+      INSERT INTO "UserSession" ("id", "userId", "createdAt", "lastSeenAt", "expiresAt", "passkeyId")
+      SELECT ${id}, ${userId}::uuid, ${sqlTimestamp(now)}, ${sqlTimestamp(now)}, ${sqlTimestamp(now.getTime() + sessionAbsoluteMs)},
+        ${passkeyId}::uuid
       WHERE ${when}
     )`;
   return { id, ctes };

@@ -3,7 +3,8 @@ import { recordAudit, type AuditContext } from "../audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess, throttleKeys } from "../throttle/sign-in-throttle";
-import { normaliseEmail, type UserProfile } from "../users";
+import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
+import { normaliseEmail } from "../users";
 import { hashTapCode, tapHashesMatch } from "./tap-code";
 
 // Compared against when the account or its pass does not exist, so that case costs the same.
@@ -16,7 +17,7 @@ const DUMMY_HASH = hashTapCode("unused-dummy-code");
  * before the pass is looked at.
  * @throws SIGN_IN_LOCKED, TAP_INVALID
  */
-export async function signInWithTap(input: { email: string; code: string; ctx: AuditContext; now?: Date }): Promise<UserProfile> {
+export async function signInWithTap(input: { email: string; code: string; ctx: AuditContext; now?: Date }): Promise<VerifiedSignIn> {
   const now = input.now ?? new Date();
   const keys = throttleKeys(input.email, input.ctx.ip);
   await assertSignInAllowed(keys, now);
@@ -70,7 +71,7 @@ export async function signInWithTap(input: { email: string; code: string; ctx: A
     });
     if (signedIn) {
       await recordSignInSuccess(keys);
-      return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
+      return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role }, proof: { method: "tap" } };
     }
     reason = "used or replaced meanwhile";
   }

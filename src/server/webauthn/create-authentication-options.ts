@@ -14,6 +14,8 @@ export interface AuthenticationOptionsInput {
   email?: string;
   /** The request's IP address, counted against CEREMONY_RATE_PER_IP (absent: one "unknown" address). */
   ip?: string | null;
+  /** A step-up: user verification is required, whatever the policy says. */
+  stepUp?: true;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function createAuthenticationOptions(
     { value: options.challenge, purpose: "authentication", binding: input.binding, userId: account?.userId ?? null },
     { rateKeys: ceremonyRateKeys({ ip: input.ip, email: input.email }) },
   );
-  options.userVerification = policy.userVerification;
+  // A step-up must end in a multifactor session, which only a user-verifying assertion gives.
+  options.userVerification = input.stepUp ? "required" : policy.userVerification;
   return options;
 }

@@ -16,10 +16,12 @@ import { policyFromRowJson, policyRowJsonSql } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
+import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import type { UserProfile } from "../users";
 import { readClientChallenge } from "./challenges";
 import { isEc2Key } from "./credential-key-problem";
 import { isStrictDerEcdsaSignature } from "./der-signature";
+import { framedCeremonyProblem } from "./framed-ceremony";
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
@@ -29,7 +31,7 @@ export interface VerifyAuthenticationInput {
   previousSessionId?: string;
 }
 
-export interface PasskeySignIn extends UserProfile {
+export interface PasskeySignIn extends VerifiedSignIn {
   /** The server-side session this sign-in started (see startUserSessionSql). */
   sessionId: string;
   /** The user's accepted credentials, for the browser's Signal API. */
@@ -128,11 +130,14 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       // Conditional on the counter we compared against: of two assertions racing with the same
       // counter, only one may land; nothing else is written unless it did.
       const landed = Prisma.sql`EXISTS (SELECT 1 FROM "usedPasskey")`;
-      const session = startUserSessionSql(owner.id, input.previousSessionId, now, landed);
+      // The session names its passkey: deleting the passkey ends it.
+      const session = startUserSessionSql(owner.id, input.previousSessionId, now, landed, passkeyId);
       const [written] = await tx.$queryRaw<Array<{ landed: boolean; credentialIds: string[] | null }>>`
         WITH "usedPasskey" AS (
           UPDATE "Passkey" SET "counter" = ${BigInt(info.newCounter)}, "backedUp" = ${info.credentialBackedUp},
-            "lastUsedAt" = ${sqlTimestamp(now)}, "lastUsedUserAgent" = ${ctx.userAgent?.slice(0, 512) ?? null}
+            "lastUsedAt" = ${sqlTimestamp(now)}, "lastUsedUserAgent" = ${ctx.userAgent?.slice(0, 512) ?? null},
+            -- Whether this passkey has ever verified its user (shown to administrators).
+            "userVerified" = "userVerified" OR ${info.userVerified}
           WHERE "id" = ${passkeyId}::uuid AND "counter" = ${storedCounter}
           RETURNING "id"
         ),
@@ -164,7 +169,9 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
       const { webauthnUserId, ...profile } = owner;
       return {
         signIn: {
-          ...profile,
+          user: profile,
+          // What the assertion proved; signInAssurance decides what that is worth.
+          proof: { method: "passkey", passkeyId, userVerified: info.userVerified },
           sessionId: session.id,
           signals: toCredentialSignals({ ...owner, webauthnUserId, passkeys: (written!.credentialIds ?? []).map((id) => ({ credentialId: id })) }),
         },
@@ -215,6 +222,9 @@ async function checkAssertion(response: AuthenticationResponseJSON, row: Ceremon
   if ((!userHandle && !row.challengeUserId) || (userHandle && userHandle !== owner.webauthnUserId)) {
     return fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
+
+  const framed = framedCeremonyProblem(response.response.clientDataJSON);
+  if (framed) return fail("AUTHENTICATION_FAILED", framed, owner.id);
 
   if (isEc2Key(row.publicKey!) && !isStrictDerEcdsaSignature(Buffer.from(response.response.signature, "base64url"))) {
     return fail("AUTHENTICATION_FAILED", "signature is not strict DER", owner.id);

@@ -26,6 +26,7 @@ import { assessAttestation, type AttestationProblem } from "./metadata/assess-at
 import { prepareMetadataService } from "./metadata/install-metadata";
 import { withoutNetwork } from "./metadata/without-network";
 import { requireFreshMultifactor } from "../require-fresh";
+import { framedCeremonyProblem } from "./framed-ceremony";
 
 export interface VerifyRegistrationInput {
   response: RegistrationResponseJSON;
@@ -84,6 +85,8 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   if (challenge.userId !== user.userId) {
     throw await fail("CHALLENGE_INVALID", "This request is no longer valid. Please start again.", "challenge of another user");
   }
+  const framed = framedCeremonyProblem(response.response.clientDataJSON);
+  if (framed) throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", framed);
   // Read again, not trusted from the options: the policy may have changed in between.
   const policy = await getPasskeyPolicy();
   const targeted = await isUserTargeted(policy, user.userId);

@@ -1,5 +1,5 @@
 import { AuditPageQuery, searchParamsObject } from "@/contracts/admin-audit";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { listAuditEvents } from "@/server/admin/audit/list-audit-events";
 
 export const GET = adminRoute(async (req) => {

@@ -1,5 +1,5 @@
 import { UpdatePasskeyPolicyBody } from "@/contracts/policy";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { readJson } from "@/server/http/route";
 import { getPasskeyPolicyForAdmin, updatePasskeyPolicy } from "@/server/policy/passkey-policy";
 

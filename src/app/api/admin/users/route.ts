@@ -1,5 +1,5 @@
 import { ListUsersQuery } from "@/contracts/admin-users";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { listUsers } from "@/server/admin/users/list-users";
 
 export const GET = adminRoute(async (req) => {

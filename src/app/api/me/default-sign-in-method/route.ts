@@ -1,10 +1,9 @@
 import { DefaultSignInMethodBody } from "@/contracts/methods";
-import { requireUser } from "@/server/auth-routes";
-import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { userRoute } from "@/server/http/guards";
+import { readJson } from "@/server/http/route";
 import { setDefaultSignInMethod } from "@/server/methods/set-default-sign-in-method";
 
-export const PUT = withErrors(async (req) => {
-  const user = await requireUser();
+export const PUT = userRoute(async (req, { user, audit }) => {
   const { method } = await readJson(req, DefaultSignInMethodBody);
-  return Response.json(await setDefaultSignInMethod({ userId: user.userId, method, ctx: auditContext(req) }));
+  return Response.json(await setDefaultSignInMethod({ userId: user.userId, method, ctx: audit }));
 });

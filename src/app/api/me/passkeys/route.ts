@@ -1,8 +1,4 @@
-import { requireUser } from "@/server/auth-routes";
-import { withErrors } from "@/server/http/route";
+import { userRoute } from "@/server/http/guards";
 import { listUserPasskeys } from "@/server/methods/list-user-passkeys";
 
-export const GET = withErrors(async () => {
-  const user = await requireUser();
-  return Response.json({ passkeys: await listUserPasskeys(user.userId) });
-});
+export const GET = userRoute(async (_req, { user }) => Response.json({ passkeys: await listUserPasskeys(user.userId) }));

@@ -1,5 +1,5 @@
 import { AuditFilterQuery, searchParamsObject } from "@/contracts/admin-audit";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { streamAuditCsv } from "@/server/admin/audit/audit-csv";
 
 export const GET = adminRoute(async (req) => {

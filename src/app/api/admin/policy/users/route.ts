@@ -1,5 +1,5 @@
 import { PolicyUserSearchQuery } from "@/contracts/policy";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { findPolicyUsersByEmail } from "@/server/policy/find-policy-users";
 
 export const GET = adminRoute(async (req) => {

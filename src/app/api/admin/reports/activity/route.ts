@@ -1,5 +1,5 @@
 import { ReportRangeQuery, reportParams } from "@/contracts/admin-reports";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { getReportActivity } from "@/server/admin/reports/get-report-activity";
 
 export const GET = adminRoute(async (req) => {

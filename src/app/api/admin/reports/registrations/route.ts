@@ -1,5 +1,5 @@
 import { RegistrationPageQuery, reportParams } from "@/contracts/admin-reports";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { listRegistrations } from "@/server/admin/reports/list-registrations";
 
 export const GET = adminRoute(async (req) => {

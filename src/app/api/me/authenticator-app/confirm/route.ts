@@ -1,10 +1,9 @@
 import { ConfirmAuthenticatorAppBody } from "@/contracts/methods";
-import { requireUser } from "@/server/auth-routes";
 import { confirmAuthenticatorApp } from "@/server/authenticator-app/confirm-authenticator-app";
-import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { userRoute } from "@/server/http/guards";
+import { readJson } from "@/server/http/route";
 
-export const POST = withErrors(async (req) => {
-  const user = await requireUser();
+export const POST = userRoute(async (req, { user, audit }) => {
   const { code } = await readJson(req, ConfirmAuthenticatorAppBody);
-  return Response.json(await confirmAuthenticatorApp({ userId: user.userId, code, ctx: auditContext(req) }));
+  return Response.json(await confirmAuthenticatorApp({ userId: user.userId, code, ctx: audit }));
 });

@@ -1,12 +1,10 @@
-import { requireUser } from "@/server/auth-routes";
-import { auditContext, withErrors } from "@/server/http/route";
+import { userRoute } from "@/server/http/guards";
 import { getSession } from "@/server/session";
 import { revokeUserSessions } from "@/server/sessions/user-sessions";
 
 // "Sign out everywhere": every session of the user ends, this browser's too.
-export const POST = withErrors(async (req) => {
-  const user = await requireUser();
-  const result = await revokeUserSessions(user.userId, auditContext(req));
+export const POST = userRoute(async (_req, { user, audit }) => {
+  const result = await revokeUserSessions(user.userId, audit);
   (await getSession()).destroy();
   return Response.json(result);
 });

@@ -1,12 +1,12 @@
 import { RegistrationOptionsBody } from "@/contracts/webauthn";
-import { requireUser } from "@/server/auth-routes";
-import { auditContext, readJson, withErrors } from "@/server/http/route";
+import { userRoute } from "@/server/http/guards";
+import { readJson } from "@/server/http/route";
 import { ensureBinding } from "@/server/session";
 import { createRegistrationOptions } from "@/server/webauthn/create-registration-options";
 
-export const POST = withErrors(async (req) => {
-  const user = await requireUser();
+// Any signed-in user reaches it; the step-up (fresh multifactor) is checked inside.
+export const POST = userRoute(async (req, { user, audit }) => {
   const body = await readJson(req, RegistrationOptionsBody);
   const binding = await ensureBinding();
-  return Response.json(await createRegistrationOptions({ ...body, user, binding, ip: auditContext(req).ip }));
+  return Response.json(await createRegistrationOptions({ ...body, user, binding, ip: audit.ip }));
 });

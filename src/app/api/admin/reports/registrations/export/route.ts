@@ -1,5 +1,5 @@
 import { RegistrationFilterQuery, reportParams } from "@/contracts/admin-reports";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { streamRegistrationsCsv } from "@/server/admin/reports/registrations-csv";
 
 export const GET = adminRoute(async (req) => {

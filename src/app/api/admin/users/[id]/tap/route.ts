@@ -1,5 +1,5 @@
 import { IssueUserTapBody } from "@/contracts/admin-users";
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { issueTapAsAdmin } from "@/server/admin/users/issue-tap-as-admin";
 import { readJson } from "@/server/http/route";
 

@@ -1,4 +1,4 @@
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { deletePasskeyAsAdmin } from "@/server/admin/users/delete-passkey-as-admin";
 
 export const DELETE = adminRoute<{ id: string; passkeyId: string }>(async (_req, { admin, audit, params }) =>

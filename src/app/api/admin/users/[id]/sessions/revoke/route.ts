@@ -1,4 +1,4 @@
-import { adminRoute } from "@/server/admin/require-admin";
+import { adminRoute } from "@/server/http/guards";
 import { revokeSessionsAsAdmin } from "@/server/admin/users/revoke-sessions-as-admin";
 
 export const POST = adminRoute<{ id: string }>(async (_req, { admin, audit, params }) =>
