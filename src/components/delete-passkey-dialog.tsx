@@ -57,6 +57,11 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
         method: "DELETE",
         body: lockoutConfirmed ? { confirmNoSignInMethod: true } : {},
       });
+      if (result.signedOut) {
+        // This browser signed in with that passkey, and its session ended with it.
+        window.location.assign("/signin?returnTo=%2Fsecurity-info");
+        return;
+      }
       deleted.current = true;
       dialogRef.current?.close();
       onDeleted(result.deleted);

@@ -47,5 +47,7 @@ export type DeletePasskeyBody = z.infer<typeof DeletePasskeyBody>;
 
 export const DeletePasskeyResponse = z.object({
   deleted: z.object({ id: z.string(), credentialId: z.string() }),
+  /** This browser had signed in with that passkey: its session ended with it. */
+  signedOut: z.boolean(),
 });
 export type DeletePasskeyResponse = z.infer<typeof DeletePasskeyResponse>;

@@ -11,6 +11,7 @@ import {
   discoverAdminRoutes,
   signInRequest,
 } from "../fixtures/admin-audit";
+import { givePassword, TEST_PASSWORD } from "../fixtures/credentials";
 import { E2E } from "../fixtures/e2e-env";
 import { expect, test, type TestUser } from "../fixtures/playwright";
 
@@ -19,16 +20,26 @@ const STALE_MS = 11 * 60_000; // past the default FRESHNESS_MINUTES (10)
 
 let admin: TestUser;
 let member: TestUser;
+let passwordAdmin: TestUser;
 
 test.beforeAll(async () => {
   admin = await createTapUser("admin");
   member = await createTapUser("user");
+  passwordAdmin = await createTapUser("admin", "password-admin");
+  await givePassword(passwordAdmin.id);
 });
 
 test.afterAll(async () => {
   await deleteTestUser(admin);
   await deleteTestUser(member);
+  await deleteTestUser(passwordAdmin);
 });
+
+/** Signs in with a password alone: a single-factor session. */
+async function signInWithPasswordOnly(ctx: APIRequestContext, user: TestUser): Promise<void> {
+  const res = await ctx.post("/api/auth/password", { data: { email: user.email, password: TEST_PASSWORD }, headers: { origin: ORIGIN } });
+  expect(res.status()).toBe(200);
+}
 
 /** A request as the browser's own code would send it: same origin, JSON body for changes. */
 function call(ctx: APIRequestContext, method: string, path: string): Promise<APIResponse> {
@@ -108,5 +119,28 @@ test("every /admin page: anonymous users go to sign-in, non-administrators get 4
     expect(await databaseFingerprint()).toEqual(before);
   } finally {
     await Promise.all([anonymous.dispose(), nonAdmin.dispose(), asAdmin.dispose()]);
+  }
+});
+
+test("a password-only administrator reaches no /api/admin route and no /admin page, reads included; nothing changes", async ({ playwright }) => {
+  const routes = await discoverAdminRoutes(member.id);
+  const pages = await discoverAdminPages(member.id);
+  const singleFactor = await playwright.request.newContext({ baseURL: ORIGIN });
+  try {
+    await signInWithPasswordOnly(singleFactor, passwordAdmin);
+    // Signed in all the same: its own security info answers.
+    expect((await singleFactor.get("/api/me/passkeys")).status()).toBe(200);
+    const before = await databaseFingerprint();
+    for (const route of routes) {
+      await expectError(await call(singleFactor, route.method, route.path), `${route.method} ${route.path} (${route.file}) password-only admin`, 403, "MULTIFACTOR_REQUIRED");
+    }
+    for (const page of pages) {
+      const refused = await singleFactor.get(page, { maxRedirects: 0 });
+      expect({ page, status: refused.status() }).toEqual({ page, status: 403 });
+      expect(await refused.text(), page).toContain("Sign in with multifactor authentication");
+    }
+    expect(await databaseFingerprint()).toEqual(before);
+  } finally {
+    await singleFactor.dispose();
   }
 });

@@ -200,7 +200,7 @@ describe("sign-in while attestation is enforced", () => {
     const binding = newBinding();
     const options = await createAuthenticationOptions({ email: user.email, binding });
     const response = good.authenticator.getAssertion({ options, origin: TEST_ORIGIN, credentialId: good.credentialId });
-    await expect(verifyAuthentication({ response, binding, ctx: testCtx })).resolves.toMatchObject({ id: user.id });
+    await expect(verifyAuthentication({ response, binding, ctx: testCtx })).resolves.toMatchObject({ user: { id: user.id } });
   });
 });
 

@@ -135,8 +135,9 @@ describe("authentication verification: success", () => {
 
     const profile = await verifyAuthentication({ response, binding, ctx: testCtx });
 
-    const { sessionId, signals, ...account } = profile;
+    const { sessionId, signals, user: account, proof } = profile;
     expect(account).toEqual({ id: user.id, email: user.email, displayName: user.displayName, role: user.role });
+    expect(proof).toEqual({ method: "passkey", passkeyId, userVerified: true });
     // The sign-in started its session in the same statement: a live row for this user.
     const session = await getDb().userSession.findUnique({ where: { id: sessionId } });
     expect(session?.userId).toBe(user.id);

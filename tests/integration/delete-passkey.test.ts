@@ -54,7 +54,7 @@ describe("deleteUserPasskey: success", () => {
 
     const result = await deleteUserPasskey({ user: signedIn(user), passkeyId: gone.passkeyId, ctx: testCtx });
 
-    expect(result).toEqual({ deleted: { id: gone.passkeyId, credentialId: gone.credentialId } });
+    expect(result).toEqual({ deleted: { id: gone.passkeyId, credentialId: gone.credentialId }, signedOut: false });
     expect(await passkeyRow(gone.credentialId)).toBeNull();
     expect(await passkeyRow(keep.credentialId)).toMatchObject({ id: keep.passkeyId, name: "Key 1" });
     expect((await listUserPasskeys(user.id)).map((p) => p.id)).toEqual([keep.passkeyId]);
@@ -90,7 +90,7 @@ describe("deleteUserPasskey: success", () => {
       ctx: testCtx,
     });
 
-    expect(result).toEqual({ deleted: { id: passkey.passkeyId, credentialId: passkey.credentialId } });
+    expect(result).toEqual({ deleted: { id: passkey.passkeyId, credentialId: passkey.credentialId }, signedOut: false });
     expect(await passkeyCount(user.id)).toBe(0);
     const events = await auditEvents(user.id, { type: "passkey.deleted" });
     expect(events).toHaveLength(1);

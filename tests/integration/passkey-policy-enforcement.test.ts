@@ -155,7 +155,7 @@ describe("sign-in under the passkey policy", () => {
     expect(failures[0]?.details).toMatchObject({ reason: "PASSKEY_NOT_ALLOWED", rule });
 
     await restoreDefaultPasskeyPolicy();
-    await expect(attemptSignIn(user, authenticator)).resolves.toMatchObject({ id: user.id });
+    await expect(attemptSignIn(user, authenticator)).resolves.toMatchObject({ user: { id: user.id } });
   });
 
   it("refuses a user a 'selected' policy does not list, and signs in one it lists", async () => {
@@ -165,7 +165,7 @@ describe("sign-in under the passkey policy", () => {
     await setPasskeyPolicy({ target: "selected", targetUserIds: [inside.id] });
     const error = await rejectsWith(attemptSignIn(outside, outsideKey), "PASSKEY_NOT_ALLOWED");
     expect(error.message).toMatch(/doesn't include your account/);
-    await expect(attemptSignIn(inside, insideKey)).resolves.toMatchObject({ id: inside.id });
+    await expect(attemptSignIn(inside, insideKey)).resolves.toMatchObject({ user: { id: inside.id } });
   });
 
   it("asks for and requires user verification at sign-in when the policy requires it", async () => {

@@ -41,7 +41,8 @@ describe("signInWithPassword", () => {
   it("signs in with password and code as multifactor, and uses the code up", async () => {
     const { user, secret } = await userWithPasswordAndApp();
     const result = await signInWithPassword({ email: user.email, password: TEST_PASSWORD, code: codeFor(secret), ctx: testCtx });
-    expect(result).toEqual({ user: { id: user.id, email: user.email, displayName: user.displayName, role: "user" }, methods: ["password", "totp"], mfa: true });
+    expect(result).toEqual({ user: { id: user.id, email: user.email, displayName: user.displayName, role: "user" }, proof: { method: "password_totp" } });
+    expect(signInAssurance(result.proof)).toMatchObject({ methods: ["password", "totp"], mfa: true });
     await expectOneSuccessAudit(user.id, "password.signin", { factors: ["password", "totp"] });
     const after = await state(user.id);
     expect(after.lastSignInAt).not.toBeNull();
@@ -59,7 +60,8 @@ describe("signInWithPassword", () => {
     const user = await makeUser();
     await givePassword(user.id);
     const result = await signInWithPassword({ email: user.email, password: TEST_PASSWORD, ctx: testCtx });
-    expect(result).toMatchObject({ methods: ["password"], mfa: false });
+    expect(result.proof).toEqual({ method: "password" });
+    expect(signInAssurance(result.proof)).toMatchObject({ methods: ["password"], mfa: false });
     await expectOneSuccessAudit(user.id, "password.signin", { factors: ["password"] });
   });
 
@@ -94,7 +96,8 @@ describe("signInWithPassword", () => {
     const { user } = await userWithPasswordAndApp();
     await getDb().authenticatorApp.update({ where: { userId: user.id }, data: { confirmedAt: null } });
     const result = await signInWithPassword({ email: user.email, password: TEST_PASSWORD, code: "123456", ctx: testCtx });
-    expect(result).toMatchObject({ methods: ["password"], mfa: false });
+    expect(result.proof).toEqual({ method: "password" });
+    expect(signInAssurance(result.proof)).toMatchObject({ methods: ["password"], mfa: false });
   });
 
   it("rehashes a hash made with older parameters on success, and the password still works", async () => {

@@ -80,7 +80,7 @@ describe("ceremonies from a related origin", () => {
       const binding = newBinding();
       const options = await createAuthenticationOptions({ binding });
       const response = authenticator.getAssertion({ options, origin, credentialId });
-      expect(await verifyAuthentication({ response, binding, ctx: testCtx })).toMatchObject({ id: user.id, email: user.email });
+      expect(await verifyAuthentication({ response, binding, ctx: testCtx })).toMatchObject({ user: { id: user.id, email: user.email } });
     }
     expect(await auditEvents(user.id, { type: "passkey.authentication", outcome: "success" })).toHaveLength(2);
   });

@@ -121,6 +121,16 @@ describe("a session follows the passkey it was signed in with", () => {
     expect(await sessionRow(other)).toEqual({ id: other, passkeyId: null });
   });
 
+  it("tells the deleting browser when its own session stood on that passkey", async () => {
+    const { user, passkeyId, signIn } = await signedInTwice();
+    const session = sessionOf(signIn);
+    const result = await deleteUserPasskey({ user: session, passkeyId, currentSessionId: signIn.sessionId, ctx: testCtx });
+    expect(result).toMatchObject({ deleted: { id: passkeyId }, signedOut: true });
+    expect(await sessionRow(signIn.sessionId)).toBeNull();
+    const [audit] = await auditEvents(user.id, { type: "passkey.deleted" });
+    expect(audit?.details).toMatchObject({ passkeyId, sessionsEnded: 1 });
+  });
+
   it("an administrator deleting the passkey ends its sessions", async () => {
     const { user, passkeyId, signIn, other } = await signedInTwice();
     const admin = await makeUser({ role: "admin" });

@@ -163,7 +163,7 @@ describe("signInWithTap", () => {
 
     const profile = await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx });
 
-    expect(profile).toEqual({ id: user.id, email: user.email, displayName: user.displayName, role: user.role });
+    expect(profile).toEqual({ user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role }, proof: { method: "tap" } });
     const signedInAt = await lastSignInAt(user.id);
     expect(signedInAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect((await tapRow(user.id))?.usedAt?.getTime()).toBe(signedInAt!.getTime());

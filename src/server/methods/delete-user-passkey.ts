@@ -12,13 +12,17 @@ import { getWaysToSignIn } from "./ways-to-sign-in";
  * Deletes one of the user's passkeys after a fresh multifactor sign-in. Removing the last passkey
  * of an account that has no other usable way in (a valid Temporary Access Pass, or a password with
  * a confirmed authenticator app) needs an explicit `confirmNoSignInMethod`, so nobody locks
- * themselves out by accident. A default of "passkey" goes with the last passkey.
+ * themselves out by accident. A default of "passkey" goes with the last passkey. The sessions
+ * signed in with the passkey end with it (a cascading foreign key), this browser's too when it
+ * stood on that passkey (`signedOut`).
  * @throws UNAUTHENTICATED, REAUTH_REQUIRED, PASSKEY_NOT_FOUND, LAST_SIGN_IN_METHOD
  */
 export async function deleteUserPasskey(input: {
   user: SignedInUser | null;
   passkeyId: string;
   confirmNoSignInMethod?: boolean;
+  /** The request's own server-side session, to tell whether deleting the passkey ends it. */
+  currentSessionId?: string;
   ctx: AuditContext;
 }): Promise<DeletePasskeyResponse> {
   const user = requireFreshMultifactor(input.user);
@@ -40,6 +44,7 @@ export async function deleteUserPasskey(input: {
         );
       }
     }
+    const standing = await tx.userSession.findMany({ where: { passkeyId: passkey.id }, select: { id: true } });
     await tx.passkey.delete({ where: { id: passkey.id, userId: user.userId } });
     if (remaining === 0) {
       await tx.user.updateMany({ where: { id: user.userId, defaultSignInMethod: "passkey" }, data: { defaultSignInMethod: null } });
@@ -49,8 +54,11 @@ export async function deleteUserPasskey(input: {
       outcome: "success",
       actorId: user.userId,
       subjectUserId: user.userId,
-      details: { passkeyId: passkey.id, name: passkey.name, credentialId: passkey.credentialId, remaining },
+      details: { passkeyId: passkey.id, name: passkey.name, credentialId: passkey.credentialId, remaining, sessionsEnded: standing.length },
     });
-    return { deleted: { id: passkey.id, credentialId: passkey.credentialId } };
+    return {
+      deleted: { id: passkey.id, credentialId: passkey.credentialId },
+      signedOut: standing.some((session) => session.id === input.currentSessionId),
+    };
   });
 }

@@ -3,6 +3,7 @@ import { userRoute } from "@/server/http/guards";
 import { readJson } from "@/server/http/route";
 import { deleteUserPasskey } from "@/server/methods/delete-user-passkey";
 import { renameUserPasskey } from "@/server/methods/rename-user-passkey";
+import { getSession } from "@/server/session";
 
 export const PATCH = userRoute<{ id: string }>(async (req, { user, audit, params }) => {
   const id = PasskeyIdParam.parse(params.id);
@@ -13,5 +14,9 @@ export const PATCH = userRoute<{ id: string }>(async (req, { user, audit, params
 export const DELETE = userRoute<{ id: string }>(async (req, { user, audit, params }) => {
   const passkeyId = PasskeyIdParam.parse(params.id);
   const body = await readJson(req, DeletePasskeyBody);
-  return Response.json(await deleteUserPasskey({ ...body, user, passkeyId, ctx: audit }));
+  const session = await getSession();
+  const result = await deleteUserPasskey({ ...body, user, passkeyId, currentSessionId: session.sessionId, ctx: audit });
+  // The session stood on that passkey and ended with it: drop the cookie too.
+  if (result.signedOut) session.destroy();
+  return Response.json(result);
 });
