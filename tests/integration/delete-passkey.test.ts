@@ -59,7 +59,7 @@ describe("deleteUserPasskey: success", () => {
     expect(await passkeyRow(keep.credentialId)).toMatchObject({ id: keep.passkeyId, name: "Key 1" });
     expect((await listUserPasskeys(user.id)).map((p) => p.id)).toEqual([keep.passkeyId]);
     const event = await expectOneSuccessAudit(user.id, "passkey.deleted");
-    expect(event.details).toEqual({ passkeyId: gone.passkeyId, name: "Key 2", credentialId: gone.credentialId, remaining: 1 });
+    expect(event.details).toEqual({ passkeyId: gone.passkeyId, name: "Key 2", credentialId: gone.credentialId, remaining: 1, sessionsEnded: 0 });
   });
 
   it("accepts a session just inside the 10-minute window", async () => {
@@ -94,7 +94,7 @@ describe("deleteUserPasskey: success", () => {
     expect(await passkeyCount(user.id)).toBe(0);
     const events = await auditEvents(user.id, { type: "passkey.deleted" });
     expect(events).toHaveLength(1);
-    expect(events[0]!.details).toEqual({ passkeyId: passkey.passkeyId, name: "Key 1", credentialId: passkey.credentialId, remaining: 0 });
+    expect(events[0]!.details).toEqual({ passkeyId: passkey.passkeyId, name: "Key 1", credentialId: passkey.credentialId, remaining: 0, sessionsEnded: 0 });
   });
 
   it.each(["valid", "valid one-time", "valid reusable, used"] as const)(
