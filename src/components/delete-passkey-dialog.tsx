@@ -14,7 +14,8 @@ export interface DeletePasskeyDialogHandle {
 interface Props {
   ref?: Ref<DeletePasskeyDialogHandle>;
   email: string;
-  onDeleted: (deleted: DeletePasskeyResponse["deleted"]) => void;
+  /** `signedOut`: this browser had signed in with that passkey, and its session ended with it. */
+  onDeleted: (deleted: DeletePasskeyResponse["deleted"], signedOut: boolean) => void;
   /** Where focus goes when the dialog closes without deleting. */
   onDismissed: (passkeyId: string) => void;
 }
@@ -57,14 +58,9 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
         method: "DELETE",
         body: lockoutConfirmed ? { confirmNoSignInMethod: true } : {},
       });
-      if (result.signedOut) {
-        // This browser signed in with that passkey, and its session ended with it.
-        window.location.assign("/signin?returnTo=%2Fsecurity-info");
-        return;
-      }
       deleted.current = true;
       dialogRef.current?.close();
-      onDeleted(result.deleted);
+      onDeleted(result.deleted, result.signedOut);
     } catch (e) {
       if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") setStep({ name: "verify" });
       else if (e instanceof ApiError && e.code === "LAST_SIGN_IN_METHOD") {

@@ -154,7 +154,14 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
         ref={deleteRef}
         email={email}
         onDismissed={(id) => document.querySelector<HTMLElement>(`[data-delete-for="${id}"]`)?.focus()}
-        onDeleted={(deleted) => {
+        onDeleted={(deleted, signedOut) => {
+          if (signedOut) {
+            // The session stood on that passkey and ended with it: tell the password manager, then
+            // sign in again (with another method) to come back here.
+            signalUnknownCredential(signals.rpId, deleted.credentialId);
+            window.location.assign("/signin?returnTo=%2Fsecurity-info");
+            return;
+          }
           setPasskeys((list) => list.filter((p) => p.id !== deleted.id));
           // The server clears a default of "passkey" with the last passkey.
           if (passkeys.length <= 1) setMethods((m) => (m.defaultSignInMethod === "passkey" ? { ...m, defaultSignInMethod: null } : m));

@@ -430,7 +430,7 @@ test.describe("delete", () => {
     expect(await auditEventsOf(user.id, "passkey.deleted")).toEqual([
       expect.objectContaining({
         outcome: "success",
-        details: { passkeyId: laptop.id, name: "Laptop", credentialId: laptop.credentialId, remaining: 1 },
+        details: { passkeyId: laptop.id, name: "Laptop", credentialId: laptop.credentialId, remaining: 1, sessionsEnded: 0 },
       }),
     ]);
 
@@ -801,7 +801,9 @@ test.describe("screens at 360 px", () => {
     await screen(page, testInfo, "16-delete-lockout-checkbox");
     await dialog.getByRole("checkbox").check();
     await dialog.getByRole("button", { name: "Delete", exact: true }).click();
-    await expect(page.getByText("You have no passkeys yet.")).toBeVisible();
+    // The step-up signed in with Laptop, so deleting Laptop ended this session: back to sign-in.
+    await expect(page).toHaveURL(/\/signin\?returnTo=%2Fsecurity-info$/);
+    await screen(page, testInfo, "17-signed-out-with-its-passkey");
     expect(await passkeysOf(user.id)).toHaveLength(0);
     await expect.poll(async () => (await authenticator.credentials()).length).toBe(0);
   });
