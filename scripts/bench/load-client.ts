@@ -2,6 +2,7 @@
 // CPU is counted apart from the app's. Every simulated person is a cookie jar plus a software
 // authenticator (tests/fixtures/soft-authenticator.ts) that signs real ES256 assertions: each
 // sign-in and registration is a full, valid ceremony over HTTP.
+import { cookieName, SESSION_COOKIE } from "../../src/contracts/cookies";
 import { SoftAuthenticator } from "../../tests/fixtures/soft-authenticator";
 import { CookieJar, expectStatus, request } from "./http-client";
 import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
@@ -65,7 +66,8 @@ async function signIn(person: Person): Promise<void> {
     await request(baseUrl, "POST", "/api/webauthn/authentication/verify", { body: { response }, cookies: jar.cookies }),
   );
   expectStatus(verified, 200, "sign-in verify");
-  if (!jar.cookies.has("si_session")) throw new Error("sign-in verify set no session cookie");
+  // The server prefixes its cookies with __Host- when it runs on https (src/contracts/cookies.ts).
+  if (!jar.cookies.has(cookieName(SESSION_COOKIE, new URL(baseUrl).protocol === "https:"))) throw new Error("sign-in verify set no session cookie");
   person.jar = jar;
 }
 

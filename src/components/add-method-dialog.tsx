@@ -8,7 +8,8 @@ import {
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { AuthenticatorAppResponse, AuthenticatorAppSetupResponse, AuthenticatorAppSummary } from "@/contracts/methods";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
-import type { AuthenticatorType } from "@/contracts/webauthn";
+import { clampText } from "@/contracts/text";
+import { PASSKEY_NAME_MAX_LENGTH, PasskeyName, type AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
 import { VerifyIdentity } from "./verify-identity";
@@ -189,11 +190,13 @@ export function AddMethodDialog({
   async function finish(event: React.FormEvent) {
     event.preventDefault();
     if (step.name !== "name") return;
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 64) {
-      setStep({ ...step, error: trimmed.length === 0 ? "Enter a name." : "Use at most 64 characters." });
+    // The server's own contract: the same message for a name it would refuse, before any request.
+    const parsed = PasskeyName.safeParse(name);
+    if (!parsed.success) {
+      setStep({ ...step, error: parsed.error.issues[0]?.message ?? "Enter a name." });
       return;
     }
+    const trimmed = parsed.data;
     let passkey = step.passkey;
     if (trimmed !== passkey.name) {
       setBusy(true);
@@ -527,8 +530,7 @@ export function AddMethodDialog({
               id={nameId}
               data-autofocus
               value={name}
-              maxLength={64}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => setName(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
               aria-invalid={step.error ? true : undefined}
               aria-describedby={step.error ? `${nameId}-error` : undefined}
             />

@@ -3,6 +3,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import { POLICY_RULE_LABELS } from "@/contracts/policy";
+import { clampText } from "@/contracts/text";
+import { PASSKEY_NAME_MAX_LENGTH, PasskeyName } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
 
@@ -75,11 +77,13 @@ function PasskeyItem({
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    const name = draft.trim();
-    if (name.length === 0 || name.length > 64) {
-      setError(name.length === 0 ? "Enter a name." : "Use at most 64 characters.");
+    // The server's own contract: the same message for a name it would refuse, before any request.
+    const parsed = PasskeyName.safeParse(draft);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? "Enter a name.");
       return;
     }
+    const name = parsed.data;
     if (name === p.name) return stopEditing();
     setBusy(true);
     try {
@@ -120,8 +124,7 @@ function PasskeyItem({
               id={inputId}
               ref={inputRef}
               value={draft}
-              maxLength={64}
-              onChange={(e) => setDraft(e.target.value)}
+              onChange={(e) => setDraft(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `${inputId}-error` : undefined}
             />

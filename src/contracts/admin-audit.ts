@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { blankAsAbsent, IsoDate } from "./query-params";
+import { searchText } from "./text";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -9,7 +10,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsAbsent,
 /** Filters of the audit log, from the page's form or the API's query string. */
 export const AuditFilterQuery = z
   .object({
-    user: optional(z.string().trim().min(1).max(254)),
+    user: optional(searchText(254).min(1)),
     type: optional(z.string().trim().regex(/^[a-z0-9_.-]{1,64}$/i, "Not an event type.")),
     outcome: optional(z.enum(["success", "failure"])),
     from: optional(IsoDate),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { blankAsAbsent, IsoDate } from "./query-params";
+import { searchText } from "./text";
 
 export const REGISTRATION_PAGE_SIZE = 50;
 /** The longest date range the activity charts draw, in days. */
@@ -16,7 +17,7 @@ export type YesNoFilter = z.infer<typeof YesNoFilter>;
 
 const registrationFilterFields = {
   /** The start of the email address (case-insensitive). */
-  q: z.preprocess(blankAsAbsent, z.string().trim().max(254, "Search with at most 254 characters.").optional()),
+  q: z.preprocess(blankAsAbsent, searchText(254).optional()),
   method: z.preprocess(blankAsAbsent, RegistrationMethodFilter.default("any")),
   passwordless: z.preprocess(blankAsAbsent, YesNoFilter.default("any")),
   mfa: z.preprocess(blankAsAbsent, YesNoFilter.default("any")),

@@ -1,10 +1,17 @@
 import { z } from "zod";
 import type { PolicyVerdict } from "./policy";
+import { lineOfText, searchText } from "./text";
 
 export const USER_LIST_PAGE_SIZE = 50;
 
 /** Searches and filters are counted up to this many matches; beyond it the list says "More than". */
 export const USER_COUNT_CAP = 1_000;
+
+/** The longest display name, in code points after NFC (the same count as passkey names). */
+export const DISPLAY_NAME_MAX_LENGTH = 128;
+
+/** A person's display name, wherever one is accepted (seed, tools, administrators). */
+export const DisplayName = lineOfText({ max: DISPLAY_NAME_MAX_LENGTH, required: "Enter a display name." });
 
 export const UserListFilter = z.enum(["all", "has-passkey", "no-passkey", "campaign-pending"]);
 export type UserListFilter = z.infer<typeof UserListFilter>;
@@ -15,7 +22,7 @@ export type UserListFilter = z.infer<typeof UserListFilter>;
  */
 export const ListUsersQuery = z
   .object({
-    q: z.string().trim().max(254, "Search with at most 254 characters.").optional().default(""),
+    q: searchText(254).optional().default(""),
     filter: UserListFilter.optional().default("all"),
     after: z.string().max(512).optional(),
     before: z.string().max(512).optional(),

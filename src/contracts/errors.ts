@@ -53,6 +53,8 @@ export const ERROR_STATUS = {
   /** The registration campaign may no longer be skipped (the "Not now" limit is reached). */
   CAMPAIGN_SKIP_NOT_ALLOWED: 409,
   NOT_FOUND: 404,
+  /** The route exists but does not take this HTTP method (the `Allow` header lists those it takes). */
+  METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,
   /** The default sign-in method chosen is not one the user has (password means password + authenticator app). */
   METHOD_NOT_REGISTERED: 409,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { searchText } from "./text";
 
 /** The registration campaign settings of the passkey policy, as administrators edit them. */
 export const CampaignSettings = z.object({
@@ -105,7 +106,7 @@ export const POLICY_RULE_LABELS: Record<PolicyRule, string> = {
 
 /** GET /api/admin/policy/users?email=: users to pick for a "selected" policy target. */
 export const PolicyUserSearchQuery = z.object({
-  email: z.string().trim().min(1, "Type the start of an email address.").max(254),
+  email: searchText(254).min(1, "Type the start of an email address."),
 });
 export const PolicyUserSearchResponse = z.object({ users: z.array(PolicyTargetUser) });
 export type PolicyUserSearchResponse = z.infer<typeof PolicyUserSearchResponse>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import { lineOfText } from "./text";
 
 const base64url = z
   .string()
@@ -58,7 +59,10 @@ export const RegistrationOptionsBody = z.object({
 });
 export type RegistrationOptionsBody = z.infer<typeof RegistrationOptionsBody>;
 
-export const PasskeyName = z.string().trim().min(1, "Enter a name.").max(64, "Use at most 64 characters.");
+/** The longest passkey name, in code points after NFC: the server and the inputs count alike. */
+export const PASSKEY_NAME_MAX_LENGTH = 64;
+
+export const PasskeyName = lineOfText({ max: PASSKEY_NAME_MAX_LENGTH });
 
 export const RegistrationVerifyBody = z.object({
   response: RegistrationResponse,

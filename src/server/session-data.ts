@@ -16,12 +16,9 @@ export interface SessionData {
   authTime?: number;
 }
 
-export const SESSION_COOKIE = "si_session";
-/**
- * A separate cookie holds the browser's binding id (WebAuthn challenges are bound to it), so that
- * asking for ceremony options never rewrites the sign-in cookie a parallel request just set.
- */
-export const BINDING_COOKIE = "si_binding";
+// The names live in src/contracts/cookies.ts, beside the rule for their prefix, so tests and the
+// benchmark's load generator (which cannot import server-only modules) name cookies the same way.
+export { BINDING_COOKIE, SESSION_COOKIE, cookieName } from "@/contracts/cookies";
 
 export interface BindingData {
   binding?: string;

@@ -8,6 +8,7 @@ import { deleteUserSession, isUserSessionActive } from "./sessions/user-sessions
 import {
   BINDING_COOKIE,
   SESSION_COOKIE,
+  cookieName,
   type AuthMethod,
   type BindingData,
   type SessionData,
@@ -15,10 +16,10 @@ import {
 
 export type { AuthMethod, SessionData };
 
-export function sessionOptions(cookieName = SESSION_COOKIE): SessionOptions {
+export function sessionOptions(base = SESSION_COOKIE): SessionOptions {
   const config = getConfig();
   return {
-    cookieName,
+    cookieName: cookieName(base, config.secureCookies),
     password: config.sessionSecret,
     // The cookie lasts as long as a session may; the server-side row decides before that.
     ttl: config.sessionAbsoluteMs / 1000,

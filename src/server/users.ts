@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { DisplayName } from "@/contracts/admin-users";
 import type { Role } from "@/generated/prisma/enums";
 import { getDb } from "./db";
 
@@ -20,12 +21,16 @@ export async function getUserByEmail(email: string): Promise<UserProfile | null>
   return getDb().user.findUnique({ where: { email: normaliseEmail(email) }, select: profileSelect });
 }
 
-/** Creates a user with a random WebAuthn user handle (never derived from the email). */
+/**
+ * Creates a user with a random WebAuthn user handle (never derived from the email). The display
+ * name follows the DisplayName contract (no control or bidi characters, NFC, at most 128).
+ * @throws ZodError for a display name the contract refuses
+ */
 export async function createUser(input: { email: string; displayName: string; role?: Role }): Promise<UserProfile> {
   return getDb().user.create({
     data: {
       email: normaliseEmail(input.email),
-      displayName: input.displayName.trim(),
+      displayName: DisplayName.parse(input.displayName),
       role: input.role ?? "user",
       webauthnUserId: randomBytes(32).toString("base64url"),
     },

@@ -25,7 +25,7 @@ import { DeletePasskeyBody, RenamePasskeyBody } from "@/contracts/passkeys";
 import { PolicyUserSearchQuery, UpdatePasskeyPolicyBody } from "@/contracts/policy";
 import { AuthenticationOptionsBody, AuthenticationVerifyBody, RegistrationOptionsBody, RegistrationVerifyBody } from "@/contracts/webauthn";
 import { getDb } from "@/server/db";
-import { SESSION_COOKIE, SESSION_TTL_SECONDS } from "@/server/session-data";
+import { SESSION_TTL_SECONDS } from "@/server/session-data";
 import { issueTemporaryAccessPass } from "@/server/tap/issue-temporary-access-pass";
 import { createUser } from "@/server/users";
 import { createAdminWithTap, deleteUserById, storePasskey } from "../fixtures/admin-users";
@@ -199,13 +199,25 @@ async function refusedWithoutChange(call: Call, allowed: Allowed = ALLOWED.none)
 // Hostile input
 // ---------------------------------------------------------------------------------------------
 
-const weirdChar = fc.constantFrom("a", "é", "😀", "\u0000", "\\", '"', "<", "\u202e", "\ufeff", " ");
+/**
+ * Characters that break naive handling: NUL (PostgreSQL cannot store it), C0 and C1 controls, bidi
+ * overrides and isolates (text that displays as something else), a line separator, a lone
+ * surrogate, combining marks (alone and in sequences NFC composes), astral and ZWJ emoji (two or
+ * more UTF-16 units each), LIKE wildcards, quotes and markup.
+ */
+const weirdChar = fc.constantFrom(
+  "a", "é", "\u0000", "\u001b", "\u0085", "\u009b", "\u202e", "\u2066", "\u2069", "\u2028", "\ufeff", "\ud800",
+  "e\u0301", "\u0301", "😀", "👩‍👩‍👧", "%", "_", "\\", '"', "<", " ",
+);
+/** Short text mixing those characters with letters: names, searches, ids and emails an attacker would try. */
+const hostileText = fc.array(fc.oneof(weirdChar, fc.constantFrom("a", "b", "@", ".")), { minLength: 1, maxLength: 12 }).map((chars) => chars.join(""));
 /** Long strings: some past the 16 KiB field caps, a few past the 64 KiB body cap. */
 const hugeString = fc.tuple(weirdChar, fc.integer({ min: 200, max: 40_000 })).map(([c, n]) => c.repeat(n));
 const wrongValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, -0, "", " ", [], {}, "null", "undefined", "NaN", "[object Object]"),
   fc.string({ unit: "grapheme", maxLength: 40 }),
+  hostileText,
   hugeString,
 );
 
@@ -268,13 +280,24 @@ function foreignIds(...others: string[]): fc.Arbitrary<string> {
       fc.uuid(),
       fc.constantFrom(...others),
       fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }),
+      hostileText,
       fc.integer({ min: 300, max: 3000 }).map((n) => "a".repeat(n)),
       fc.constantFrom("0", "-1", "null", "undefined", "' OR 1=1 --", "%00", "00000000-0000-0000-0000-000000000000", randomUUID().toUpperCase()),
     )
-    .filter((id) => id.trim() !== "" && id !== "." && id !== ".." && !/[/\\]/.test(id));
+    // A path segment is UTF-8: a lone surrogate cannot be percent-encoded (it reaches the server in bodies and queries).
+    .filter((id) => id.trim() !== "" && id !== "." && id !== ".." && !/[/\\]/.test(id) && encodable(id));
 }
 
 const seg = (id: string) => encodeURIComponent(id);
+
+function encodable(id: string): boolean {
+  try {
+    encodeURIComponent(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Who calls: sessions of each kind, signed in over the API with a Temporary Access Pass
@@ -305,7 +328,7 @@ async function newUser(prefix: string) {
 
 /** Session cookies that must not pass: garbage, tampered, sealed with another key, for a revoked session. */
 async function forgedCookies(actor: Actor): Promise<fc.Arbitrary<string>> {
-  const real = actor.cookie.split("; ").find((c) => c.startsWith(`${SESSION_COOKIE}=`))!.slice(SESSION_COOKIE.length + 1);
+  const real = actor.cookie.split("; ").find((c) => c.startsWith(`${E2E.sessionCookie}=`))!.slice(E2E.sessionCookie.length + 1);
   const data = { sessionId: randomUUID(), userId: actor.id, methods: ["tap"], mfa: true, authTime: Date.now() };
   const otherKey = await sealData(data, { password: "another-secret-0123456789abcdefghijklmn", ttl: SESSION_TTL_SECONDS });
   const revoked = await sealData(data, { password: E2E.sessionSecret, ttl: SESSION_TTL_SECONDS });
@@ -316,7 +339,7 @@ async function forgedCookies(actor: Actor): Promise<fc.Arbitrary<string>> {
       fc.tuple(fc.nat({ max: real.length - 1 }), fc.constantFrom("A", "b", "*", "~")).map(([i, c]) => real.slice(0, i) + c + real.slice(i + 1)),
     )
     .filter((value) => value !== real)
-    .map((value) => `${SESSION_COOKIE}=${value}`);
+    .map((value) => `${E2E.sessionCookie}=${value}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,6 +622,7 @@ async function checkChangingRoute(spec: {
 function hostileQueries(keys: string[]): fc.Arbitrary<URLSearchParams> {
   const value = fc.oneof(
     fc.string({ unit: "grapheme", maxLength: 40 }),
+    hostileText,
     fc.integer({ min: 255, max: 2000 }).map((n) => "x".repeat(n)),
     fc.constantFrom("2024-13-45", "2031-02-30", "0000-00-00", "9999-12-31", "-1", "NaN", "null", "[]", "older", "any", "yes", "%00", "2024-01-01T00:00:00Z"),
     fc.stringMatching(/^[A-Za-z0-9_-]{1,600}$/),

@@ -298,6 +298,27 @@ test.describe("rename", () => {
     expect(details.credential).toMatchObject({ userName: user.email, userDisplayName: "E2E User" });
   });
 
+  test("counts a name's length as the server does: 64 emoji fit, none is cut in two, and a bidi override is refused", async ({ page, authenticator, user }) => {
+    void authenticator;
+    await signInWithTap(page, user);
+    await addPasskey(page, "Laptop");
+    const laptop = await passkeyNamed(user.id, "Laptop");
+    await page.getByRole("button", { name: "Rename Laptop", exact: true }).click();
+    const row = rowOf(page, laptop.id);
+    const input = row.getByLabel("Passkey name");
+    // 70 emoji are 140 UTF-16 units: maxLength={64} kept 32 emoji, or half of one.
+    await input.fill("😀".repeat(70));
+    await expect(input).toHaveValue("😀".repeat(64));
+    await input.fill("abc\u202egnp.exe");
+    await row.getByRole("button", { name: "Save" }).click();
+    await expect(row.getByRole("alert")).toContainText("control or text-direction");
+    await input.fill("😀".repeat(64));
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/me/passkeys/${laptop.id}`) && r.request().method() === "PATCH");
+    await row.getByRole("button", { name: "Save" }).click();
+    expect((await saved).status()).toBe(200);
+    expect((await getDb().passkey.findUniqueOrThrow({ where: { id: laptop.id } })).name).toBe("😀".repeat(64));
+  });
+
   test("refuses a name another passkey has (in any case), suggests one with (2), and changes nothing", async ({ page, authenticator, user }) => {
     const phone = await storePasskey(user.id, { name: "Phone", createdAt: new Date(Date.now() - DAY) });
     await signInWithTap(page, user);

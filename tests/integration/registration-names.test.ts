@@ -142,3 +142,15 @@ describe("registration: default names", () => {
     expect(summary.name).toHaveLength(64);
   });
 });
+
+describe("registration: a forged user agent", () => {
+  it("cannot smuggle control or bidi characters into the default name or the recorded device", async () => {
+    // What a header with bytes 0xE2 0x80 0xAE (U+202E in UTF-8) and 0x85 reads as in Node (Latin-1),
+    // and a model carrying the override itself.
+    const forged = "Mozilla/5.0 (Linux; Android 14; abc\u202egnp.exe\u0085\u00e2\u0080\u00ae) AppleWebKit/537.36 Chrome/124.0.0.0 Mobile Safari/537.36";
+    const { summary, row } = await registerFrom(await makeUser(), forged);
+    expect(row!.createdDevice).toBe("abcgnp.exeâ®");
+    expect(summary.name).toBe("Passkey — abcgnp.exeâ®");
+    expect(summary.name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+});

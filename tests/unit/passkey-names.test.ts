@@ -52,3 +52,24 @@ describe("where a passkey was created", () => {
     expect(parseCreatedOn("x".repeat(10_000)).device).toBeNull();
   });
 });
+
+describe("passkey names from untrusted parts", () => {
+  it("never cuts an emoji in two when it shortens a name to add a suffix", () => {
+    const long = "😀".repeat(64);
+    const name = uniquePasskeyName(long, [long]);
+    expect([...name]).toHaveLength(64);
+    expect(name).toBe(`${"😀".repeat(60)} (2)`);
+  });
+
+  it("treats a decomposed name as the same name as its composed form", () => {
+    expect(uniquePasskeyName("Cafe\u0301", ["Café"])).toBe("Café (2)");
+  });
+
+  it("keeps control and bidi characters of a user agent out of the default name", () => {
+    // Node reads header bytes 0x80-0x9F as C1 controls; a forged model can carry anything else.
+    const ua = "Mozilla/5.0 (Linux; Android 14; Pixel\u202e 7\u0085\u2066x) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36";
+    const createdOn = parseCreatedOn(ua);
+    expect(createdOn.device).toBe("Pixel 7x");
+    expect(defaultPasskeyName("Google Password Manager", "abc\u202egnp.exe\u0000")).toBe("Google Password Manager — abcgnp.exe");
+  });
+});

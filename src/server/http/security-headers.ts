@@ -8,6 +8,8 @@ export interface SecurityHeadersOptions {
   origins: readonly string[];
   /** `next dev`: allows eval for React's development tooling. */
   development: boolean;
+  /** The request's path: API answers are never cached. */
+  pathname: string;
 }
 
 const LOOPBACK_HOSTS = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -18,7 +20,7 @@ const LOOPBACK_HOSTS = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * host: on http://localhost they would break local development (and HSTS would stick to
  * "localhost" in the browser for two years).
  */
-export function buildSecurityHeaders({ nonce, origins, development }: SecurityHeadersOptions): Array<[string, string]> {
+export function buildSecurityHeaders({ nonce, origins, development, pathname }: SecurityHeadersOptions): Array<[string, string]> {
   const own = new URL(origins[0] ?? "http://localhost");
   const secure = own.protocol === "https:" && !LOOPBACK_HOSTS.test(own.hostname);
   return [
@@ -47,5 +49,12 @@ export function buildSecurityHeaders({ nonce, origins, development }: SecurityHe
     ["Cross-Origin-Opener-Policy", "same-origin"],
     // For browsers that predate frame-ancestors.
     ["X-Frame-Options", "DENY"],
+    // API answers carry sessions, options, secrets and personal data: no browser or shared cache
+    // may keep any of them, success or error (ASVS v5 14.3.2). Pages are Next.js's to mark.
+    ...(isApiPath(pathname) ? [["Cache-Control", "no-store"] as [string, string]] : []),
   ];
+}
+
+export function isApiPath(pathname: string): boolean {
+  return pathname === "/api" || pathname.startsWith("/api/");
 }

@@ -5,8 +5,8 @@ import { buildContentSecurityPolicy } from "@/server/http/security-headers-csp";
 
 const nonce = "AAECAwQFBgcICQoLDA0ODw==";
 
-function headersFor(origins: string[], development = false): Map<string, string> {
-  return new Map(buildSecurityHeaders({ nonce, origins, development }));
+function headersFor(origins: string[], development = false, pathname = "/"): Map<string, string> {
+  return new Map(buildSecurityHeaders({ nonce, origins, development, pathname }));
 }
 
 /** The CSP as directive name -> its sources. */
@@ -81,5 +81,19 @@ describe("buildSecurityHeaders", () => {
 
   it("puts the nonce in the CSP", () => {
     expect(headersFor(["http://localhost:3000"]).get("Content-Security-Policy")).toContain(`'nonce-${nonce}'`);
+  });
+});
+
+describe("Cache-Control on API answers", () => {
+  it("marks every /api/ answer no-store, success or error, whatever the route", () => {
+    for (const path of ["/api/me/passkeys", "/api/admin/audit/export", "/api/auth/identify", "/api/webauthn/registration/options", "/api/nowhere"]) {
+      expect(headersFor(["http://localhost:3000"], false, path).get("Cache-Control"), path).toBe("no-store");
+    }
+  });
+
+  it("leaves pages, static files and paths that only look like the API to Next.js", () => {
+    for (const path of ["/", "/security-info", "/_next/static/chunks/app.js", "/.well-known/webauthn", "/apiary"]) {
+      expect(headersFor(["http://localhost:3000"], false, path).has("Cache-Control"), path).toBe(false);
+    }
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import type { RegistrationFilterQuery } from "@/contracts/admin-reports";
 import type { PasskeyPolicy } from "../../policy/passkey-policy";
+import { likePrefix } from "../../sql-like";
 import { acceptedPasskeySql } from "./accepted-passkey-sql";
 
 /**
@@ -25,7 +26,7 @@ export function registrationConditions(filter: RegistrationFilterQuery, policy: 
   const conditions: Prisma.Sql[] = [];
   if (filter.q) {
     // Emails are stored lower-case; the text_pattern_ops index on "email" serves the prefix.
-    conditions.push(Prisma.sql`u."email" LIKE ${`${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+    conditions.push(Prisma.sql`u."email" LIKE ${likePrefix(filter.q.toLowerCase())}`);
   }
   switch (filter.method) {
     case "passkey":

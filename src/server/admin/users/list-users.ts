@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { USER_COUNT_CAP, USER_LIST_PAGE_SIZE, type AdminUserRow, type ListUsersQuery, type ListUsersResponse } from "@/contracts/admin-users";
 import { getDb } from "../../db";
+import { escapeLike } from "../../sql-like";
 import { getCampaignPolicy, getPasskeyPolicy } from "../../policy/passkey-policy";
 import { decodeUserListCursor, toUserListPage } from "./user-list-cursor";
 
@@ -145,10 +146,6 @@ function caseVariants(chars: string[]): string[] {
     variants = variants.flatMap((head) => options.map((option) => head + option));
   }
   return variants;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function toUserRow(row: Row & { id: string }): AdminUserRow {

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { textProblem } from "@/contracts/text";
 import { AppError } from "../../errors";
 
 /** A position in the list ordered by (email, id): the last (or first) row a page showed. */
@@ -8,7 +9,8 @@ export interface UserListPosition {
   id: string;
 }
 
-const Position = z.tuple([z.string().min(1).max(254), z.uuid()]);
+// The email goes back into SQL: a forged cursor must not carry what PostgreSQL cannot store (NUL).
+const Position = z.tuple([z.string().min(1).max(254).refine((email) => textProblem(email) === null), z.uuid()]);
 
 /** Opaque to clients; not secret (it holds only what the page shows), but validated on the way in. */
 export function encodeUserListCursor(position: UserListPosition): string {
