@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { SIGN_IN_METHOD_LABELS, type OtherMethods, type SignInMethod } from "@/contracts/methods";
 import type { PasskeyListResponse, PasskeySummary } from "@/contracts/passkeys";
@@ -28,6 +29,7 @@ interface Props {
 
 /** The interactive part of the security-info page: the methods lists and their dialogs. */
 export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, hasUsableTap, signals, methods: initialMethods }: Props) {
+  const router = useRouter();
   const hydrated = useHydrated();
   const [passkeys, setPasskeys] = useState(initialPasskeys);
   const [methods, setMethods] = useState(initialMethods);
@@ -159,7 +161,7 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
             // The session stood on that passkey and ended with it: tell the password manager, then
             // sign in again (with another method) to come back here.
             signalUnknownCredential(signals.rpId, deleted.credentialId);
-            window.location.assign("/signin?returnTo=%2Fsecurity-info");
+            router.replace("/signin?returnTo=%2Fsecurity-info");
             return;
           }
           setPasskeys((list) => list.filter((p) => p.id !== deleted.id));
