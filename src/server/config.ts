@@ -47,6 +47,8 @@ const ConfigSchema = z
     CEREMONY_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
     /** WebAuthn options requests for one account (by email at sign-in, by user at registration) per window. */
     CEREMONY_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Identify requests (the email step of sign-in) from one IP address per window, over any emails. */
+    IDENTIFY_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
     /** Length of the fixed windows those requests are counted in. */
     CEREMONY_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Password hashes (scrypt, 128 MiB each) computed at once in one process; more wait in the queue. */
@@ -153,6 +155,7 @@ const ConfigSchema = z
         perAccount: env.CEREMONY_RATE_PER_ACCOUNT,
         windowMs: env.CEREMONY_RATE_WINDOW_SECONDS * 1000,
       },
+      identifyRatePerIp: env.IDENTIFY_RATE_PER_IP,
       passwordHash: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
