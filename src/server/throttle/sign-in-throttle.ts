@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
-import { getDb } from "../db";
+import { getDb, type Tx } from "../db";
 import { AppError } from "../errors";
 import { normaliseEmail } from "../users";
 import { LOCKOUT_MEMORY_MS, MAX_LOCK_MS, lockedMessage } from "./lock-rules";
@@ -169,4 +169,41 @@ export async function recordSignInSuccess(attempt: SignInAttempt): Promise<void>
 export async function cancelSignInAttempt(attempt: SignInAttempt): Promise<void> {
   await undoReservation(attempt.keys.account, attempt, { resetFailures: false });
   await undoReservation(attempt.keys.ip, attempt, { resetFailures: false });
+}
+
+/** An account's sign-in counter as administrators see it. */
+export interface AccountSignInLock {
+  /** Attempts counted since the last lock or success (each is a failure until it proves otherwise). */
+  failures: number;
+  /** While locked, when the lock ends. */
+  lockedUntil: Date | null;
+}
+
+/**
+ * The counter of the account `email` signs in to, or null when there is nothing to clear: no
+ * attempts counted, no lock running (failures a day old are forgotten, as the next attempt would).
+ */
+export async function getAccountSignInLock(email: string, now = new Date()): Promise<AccountSignInLock | null> {
+  const row = await getDb().signInThrottle.findUnique({
+    where: { key: throttleKeys(email, null).account },
+    select: { failures: true, lockedUntil: true, lastFailureAt: true },
+  });
+  if (!row) return null;
+  const failures = row.lastFailureAt.getTime() < now.getTime() - LOCKOUT_MEMORY_MS ? 0 : row.failures;
+  const lockedUntil = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+  return failures === 0 && !lockedUntil ? null : { failures, lockedUntil };
+}
+
+/**
+ * Forgets the account's counter: its failures, its lock and its earlier lockouts (the next lock is
+ * a first one again). The IP addresses' counters stay. One atomic delete, returning what it was.
+ */
+export async function clearAccountSignInLock(
+  tx: Tx,
+  email: string,
+): Promise<{ failures: number; lockouts: number; lockedUntil: Date | null } | null> {
+  const rows = await tx.$queryRaw<Array<{ failures: number; lockouts: number; lockedUntil: Date | null }>>`
+    DELETE FROM "SignInThrottle" WHERE "key" = ${throttleKeys(email, null).account}
+    RETURNING "failures", "lockouts", "lockedUntil"`;
+  return rows[0] ?? null;
 }
