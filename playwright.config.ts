@@ -18,6 +18,8 @@ Object.assign(process.env, {
   // For the same reason, that address must never reach the per-IP limit on WebAuthn options
   // requests; the per-account limit keeps its default (tests/e2e/rate-limit.api.spec.ts hits it).
   CEREMONY_RATE_PER_IP: "1000000",
+  // And the per-IP limit on identify requests (the email step of every sign-in).
+  IDENTIFY_RATE_PER_IP: "1000000",
 });
 
 /** The specs the iPhone profile runs (see its project below). */

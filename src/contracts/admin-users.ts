@@ -98,4 +98,6 @@ export interface AdminUserDetail {
   authenticatorApp: { addedAt: string } | null;
   temporaryAccessPass: { expiresAt: string; oneTime: boolean; usable: boolean } | null;
   activeSessions: number;
+  /** Failed pass, password or code attempts counted on the account, and its lock while one runs; null when none. */
+  signInLock: { failures: number; lockedUntil: string | null } | null;
 }

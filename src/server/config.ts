@@ -47,8 +47,14 @@ const ConfigSchema = z
     CEREMONY_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
     /** WebAuthn options requests for one account (by email at sign-in, by user at registration) per window. */
     CEREMONY_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Identify requests (the email step of sign-in) from one IP address per window, over any emails. */
+    IDENTIFY_RATE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
     /** Length of the fixed windows those requests are counted in. */
     CEREMONY_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Password hashes (scrypt, 128 MiB each) computed at once in one process; more wait in the queue. */
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** Password hashes that may wait for a turn; past that, sign-ins get 503 SERVICE_UNAVAILABLE. */
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     WEBAUTHN_ATTESTATION: z.enum(["direct", "none"]).default("direct"),
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("preferred"),
     /** A FIDO Metadata Service (MDS3) blob file the operator downloaded; verified and loaded at start-up. */
@@ -149,6 +155,8 @@ const ConfigSchema = z
         perAccount: env.CEREMONY_RATE_PER_ACCOUNT,
         windowMs: env.CEREMONY_RATE_WINDOW_SECONDS * 1000,
       },
+      identifyRatePerIp: env.IDENTIFY_RATE_PER_IP,
+      passwordHash: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
       attestation: env.WEBAUTHN_ATTESTATION,
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
       /** Trusted reverse proxies as CIDR ranges ("192.0.2.1/32" for one address); empty by default. */

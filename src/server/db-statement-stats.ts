@@ -19,6 +19,17 @@ export function isWritingStatement(sql: string): boolean {
   return WRITE.test(sql) || WITH_WRITE.test(sql);
 }
 
+const watchers = new Set<(sql: string) => void>();
+
+/**
+ * Calls `watcher` with the text of every statement a counted pool (see countPoolStatements) sends,
+ * until the returned function is called: tests compare what two requests send.
+ */
+export function watchStatements(watcher: (sql: string) => void): () => void {
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
+}
+
 /**
  * Counts the statements every connection of `pool` sends, and keeps `file` up to date (at most
  * every 200 ms) so that a benchmark in another process can read the counts before and after a run.
@@ -35,6 +46,7 @@ export function countPoolStatements(pool: pg.Pool, file: string): void {
       const sql = typeof first === "string" ? first : ((first as { text?: string } | undefined)?.text ?? "");
       const verb = sql.trimStart().slice(0, 8).toUpperCase();
       stats.statements++;
+      for (const watcher of watchers) watcher(sql);
       if (verb.startsWith("BEGIN")) inTransaction = true;
       else if (verb.startsWith("COMMIT")) {
         inTransaction = false;

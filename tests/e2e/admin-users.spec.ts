@@ -153,3 +153,33 @@ test("an administrator pages through a search with Next and Previous, and an unk
     await deleteUserById(admin.id);
   }
 });
+
+test("an administrator clears a user's sign-in lock, and the user signs in with their pass at once", async ({ page, browser, request, user }) => {
+  const admin = await createAdminWithTap(uniqueEmail("e2e-admin"));
+  try {
+    // Five wrong passes (SIGNIN_MAX_FAILURES) lock the account: even the right pass waits.
+    const tapSignIn = (code: string) => request.post("/api/auth/tap", { data: { email: user.email, code }, headers: { origin: E2E.baseURL } });
+    for (let i = 0; i < 5; i++) expect((await tapSignIn("AAAA-BBBB-CCCC-DDDD")).status()).toBe(401);
+    expect((await tapSignIn(user.tapCode)).status()).toBe(429);
+
+    await signInWithTap(page, admin, "/admin/users");
+    await page.goto(`/admin/users/${user.id}`);
+    await expect(page.getByTestId("sign-in-lock")).toHaveText(/^Locked until .* after too many failed attempts$/);
+    await page.getByRole("button", { name: "Clear sign-in lock" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog.getByRole("heading", { name: "Clear sign-in lock?" })).toBeVisible();
+    await dialog.getByRole("button", { name: "Clear" }).click();
+    await expect(dialog.getByRole("status")).toHaveText(`The sign-in lock was cleared. ${user.email} can sign in with a pass, password or code again now.`);
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await expect(page.getByTestId("sign-in-lock")).toHaveText("Not locked");
+    await expect(page.getByRole("button", { name: "Clear sign-in lock" })).toHaveCount(0);
+    const events = await getDb().auditEvent.findMany({ where: { subjectUserId: user.id, type: "admin.signin_lock.cleared" } });
+    expect(events).toMatchObject([{ actorId: admin.id, details: { lockouts: 1 } }]);
+
+    const theirs = await browser.newContext({ baseURL: E2E.baseURL });
+    await signInWithTap(await theirs.newPage(), user);
+    await theirs.close();
+  } finally {
+    await deleteUserById(admin.id);
+  }
+});

@@ -983,7 +983,7 @@ routeTest("DELETE /api/admin/users/[id]/passkeys/[passkeyId]", "", async () => {
   });
 });
 
-for (const action of ["require-reregistration", "sessions/revoke"]) {
+for (const action of ["require-reregistration", "sessions/revoke", "sign-in-lock/clear"]) {
   routeTest(`POST /api/admin/users/[id]/${action}`, "", async () => {
     await checkChangingRoute({
       method: "POST",

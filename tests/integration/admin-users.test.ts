@@ -7,16 +7,19 @@ import { updateCampaignSettings } from "@/server/policy/passkey-policy";
 import { createUserSession, isUserSessionActive } from "@/server/sessions/user-sessions";
 import { deletePasskeyAsAdmin } from "@/server/admin/users/delete-passkey-as-admin";
 import { getAdminUserDetail } from "@/server/admin/users/get-admin-user-detail";
+import { clearSignInLockAsAdmin } from "@/server/admin/users/clear-sign-in-lock-as-admin";
 import { issueTapAsAdmin } from "@/server/admin/users/issue-tap-as-admin";
 import { listUsers } from "@/server/admin/users/list-users";
 import { requireReregistration } from "@/server/admin/users/require-reregistration";
 import { revokeSessionsAsAdmin } from "@/server/admin/users/revoke-sessions-as-admin";
 import { encodeUserListCursor } from "@/server/admin/users/user-list-cursor";
+import { signInWithTap } from "@/server/tap/sign-in-with-tap";
 import { hashTapCode } from "@/server/tap/tap-code";
+import { throttleKeys } from "@/server/throttle/sign-in-throttle";
 import { restoreDefaultPasskeyPolicy, setPasskeyPolicy } from "../fixtures/admin-policy";
 import { makeUsers, storePasskey, uniqueSearchPrefix } from "../fixtures/admin-users";
 import { giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
-import { makeUser, signedIn, testCtx } from "../fixtures/factories";
+import { makeUser, makeUserWithTap, signedIn, testCtx } from "../fixtures/factories";
 import { auditEvents, rejectsWith } from "./webauthn-helpers";
 
 const search = (q: string, extra: Partial<ListUsersQuery> = {}) => listUsers(ListUsersQuery.parse({ q, ...extra }));
@@ -360,5 +363,68 @@ describe("admin actions", () => {
     await rejectsWith(requireReregistration({ adminId: admin.id, userId: "nope", ctx: testCtx }), "USER_NOT_FOUND");
     expect(await getDb().passkey.count()).toBe(passkeysBefore);
     expect(await getDb().auditEvent.count({ where: { actorId: admin.id } })).toBe(0);
+  });
+});
+
+describe("admin actions: sign-in lock", () => {
+  const WRONG_TAP = "AAAA-BBBB-CCCC-DDDD";
+
+  /** Fails `times` pass attempts on the account (SIGNIN_MAX_FAILURES is 5 here: 5 lock it). */
+  async function failTaps(email: string, times: number) {
+    for (let i = 0; i < times; i++) await rejectsWith(signInWithTap({ email, code: WRONG_TAP, ctx: testCtx }), "TAP_INVALID");
+  }
+
+  const throttleRow = (email: string) => getDb().signInThrottle.findUnique({ where: { key: throttleKeys(email, null).account } });
+
+  it("shows the account's failed attempts and lock on the user's detail, and nothing when there are none", async () => {
+    const { user } = await makeUserWithTap();
+    expect((await getAdminUserDetail(user.id))!.signInLock).toBeNull();
+    await failTaps(user.email, 2);
+    expect((await getAdminUserDetail(user.id))!.signInLock).toEqual({ failures: 2, lockedUntil: null });
+    await failTaps(user.email, 3);
+    const row = await throttleRow(user.email);
+    expect((await getAdminUserDetail(user.id))!.signInLock).toEqual({ failures: 0, lockedUntil: row!.lockedUntil!.toISOString() });
+  });
+
+  it("clears a locked account: the right pass signs in at once, and the clearing is audited with what was cleared", async () => {
+    const admin = await makeUser({ role: "admin" });
+    const { user, tap } = await makeUserWithTap();
+    await failTaps(user.email, 5);
+    await rejectsWith(signInWithTap({ email: user.email, code: tap.code, ctx: testCtx }), "SIGN_IN_LOCKED");
+    const locked = await throttleRow(user.email);
+
+    expect(await clearSignInLockAsAdmin({ adminId: admin.id, userId: user.id, ctx: testCtx })).toEqual({ cleared: true });
+    expect(await throttleRow(user.email)).toBeNull();
+    expect((await getAdminUserDetail(user.id))!.signInLock).toBeNull();
+    const events = await auditEvents(user.id, { type: "admin.signin_lock.cleared" });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorId: admin.id,
+      outcome: "success",
+      details: { failures: 0, lockouts: 1, lockedUntil: locked!.lockedUntil!.toISOString() },
+    });
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
+  });
+
+  it("answers cleared: false when there was nothing to clear, and refuses an unknown user with 404, changing nothing", async () => {
+    const admin = await makeUser({ role: "admin" });
+    const user = await makeUser();
+    expect(await clearSignInLockAsAdmin({ adminId: admin.id, userId: user.id, ctx: testCtx })).toEqual({ cleared: false });
+    const audits = await getDb().auditEvent.count({ where: { type: "admin.signin_lock.cleared" } });
+    for (const userId of ["00000000-0000-4000-8000-000000000000", "not-a-user"]) {
+      await rejectsWith(clearSignInLockAsAdmin({ adminId: admin.id, userId, ctx: testCtx }), "USER_NOT_FOUND");
+    }
+    expect(await getDb().auditEvent.count({ where: { type: "admin.signin_lock.cleared" } })).toBe(audits);
+  });
+
+  it("clears the account's lock when a new pass is issued, so the user can use it at once", async () => {
+    const admin = await makeUser({ role: "admin" });
+    const { user } = await makeUserWithTap();
+    await failTaps(user.email, 5);
+    const tap = await issueTapAsAdmin({ adminId: admin.id, userId: user.id, body: { lifetimeMinutes: 30, oneTime: true }, ctx: testCtx });
+    expect(await throttleRow(user.email)).toBeNull();
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx: testCtx })).user.id).toBe(user.id);
+    const events = await auditEvents(user.id, { type: "tap.issued" });
+    expect(events.at(-1)).toMatchObject({ actorId: admin.id, details: { signInLockCleared: true } });
   });
 });

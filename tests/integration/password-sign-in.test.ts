@@ -2,9 +2,13 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signInWithPassword } from "@/server/auth/sign-in-with-password";
+import { resetConfigForTests } from "@/server/config";
 import { getDb } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { toErrorResponse } from "@/server/http/route";
 import { signInAssurance } from "@/server/sign-in/sign-in-assurance";
 import { PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
+import { throttleKeys } from "@/server/throttle/sign-in-throttle";
 import { codeFor, giveAuthenticatorApp, givePassword, nextCodeFor, TEST_PASSWORD } from "../fixtures/credentials";
 import { makeUser, testCtx, uniqueEmail } from "../fixtures/factories";
 import { auditEvents, expectOneSuccessAudit, rejectsWith } from "./webauthn-helpers";
@@ -114,5 +118,53 @@ describe("signInWithPassword", () => {
     expect(passwordHash!.startsWith(`scrypt$${PASSWORD_HASH_PARAMS.log2N}$`)).toBe(true);
     expect(await verifyPassword(passwordHash, TEST_PASSWORD)).toBe(true);
     await expectOneSuccessAudit(user.id, "password.signin", { factors: ["password"], rehashed: true });
+  });
+});
+
+describe("password hashing under a burst", () => {
+  function configureHashing(concurrency: number, queue: number) {
+    process.env.PASSWORD_HASH_CONCURRENCY = String(concurrency);
+    process.env.PASSWORD_HASH_QUEUE = String(queue);
+    resetConfigForTests();
+  }
+
+  it("runs at most PASSWORD_HASH_CONCURRENCY hashes plus a short queue; the rest get 503 with Retry-After, uncounted", async () => {
+    configureHashing(1, 2);
+    try {
+      const ctx = { ip: `2001:db8::${randomBytes(4).toString("hex")}:2`, userAgent: "hash-burst-test" };
+      const emails = Array.from({ length: 10 }, () => uniqueEmail("burst"));
+      const settled = await Promise.allSettled(emails.map((email) => signInWithPassword({ email, password: "a guess", ctx })));
+      const codes = settled.map((r) => (r.status === "rejected" && r.reason instanceof AppError ? r.reason.code : "other"));
+      // One hashing and two waiting when the burst arrives: those three are checked, the rest turned away.
+      expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(3);
+      expect(codes.filter((c) => c === "SERVICE_UNAVAILABLE")).toHaveLength(7);
+      const busy = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && (r.reason as AppError).code === "SERVICE_UNAVAILABLE")!;
+      const response = toErrorResponse(busy.reason);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      // Nothing was verified for the turned-away attempts, so nothing counts against them.
+      const counted = await getDb().signInThrottle.findMany({ where: { key: { in: emails.map((e) => throttleKeys(e, null).account) } } });
+      // (The turned-away accounts keep a row, handed back to 0 failures.)
+      expect(counted.map((row) => row.failures).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+      expect(await getDb().signInThrottle.findUnique({ where: { key: `ip:${ctx.ip}` } })).toMatchObject({ failures: 3 });
+    } finally {
+      delete process.env.PASSWORD_HASH_CONCURRENCY;
+      delete process.env.PASSWORD_HASH_QUEUE;
+      resetConfigForTests();
+    }
+  });
+
+  it("lets the queue drain: after a burst, a right password signs in", async () => {
+    configureHashing(1, 0);
+    try {
+      const user = await makeUser();
+      await givePassword(user.id);
+      await Promise.allSettled(Array.from({ length: 4 }, () => verifyPassword(null, "x")));
+      expect((await signInWithPassword({ email: user.email, password: TEST_PASSWORD, ctx: testCtx })).user.id).toBe(user.id);
+    } finally {
+      delete process.env.PASSWORD_HASH_CONCURRENCY;
+      delete process.env.PASSWORD_HASH_QUEUE;
+      resetConfigForTests();
+    }
   });
 });

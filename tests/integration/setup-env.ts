@@ -22,6 +22,8 @@ const baseEnv = {
   CEREMONY_RATE_PER_IP: "1000000",
   CEREMONY_RATE_PER_ACCOUNT: "20",
   CEREMONY_RATE_WINDOW_SECONDS: "60",
+  // Identify requests too (the route is called without an address: one "unknown" key for all).
+  IDENTIFY_RATE_PER_IP: "1000000",
 };
 
 Object.assign(process.env, baseEnv);

@@ -225,6 +225,132 @@ describe("counting under concurrency", () => {
   });
 });
 
+describe("a burst of parallel guesses", () => {
+  // Each attempt is counted before it is verified: however many race, at most SIGNIN_MAX_FAILURES
+  // of them are checked, and once those are spent even the right secret waits for the lock.
+  const BURST = 25;
+
+  /** Starts `wrong` at once, then (after the burst has asked for its turns) `right`. */
+  async function burst<T>(wrong: () => Promise<T>, right?: () => Promise<T>) {
+    const first = Array.from({ length: BURST }, wrong);
+    const last = right ? new Promise((resolve) => setTimeout(resolve, 50)).then(right) : null;
+    const settled = await Promise.allSettled(last ? [...first, last] : first);
+    const codes = settled.map((r) => (r.status === "fulfilled" ? "ok" : r.reason instanceof AppError ? r.reason.code : String(r.reason)));
+    return { codes, wrong: codes.slice(0, BURST), right: last ? { code: codes[BURST]!, result: settled[BURST]! } : null };
+  }
+
+  function tally(codes: string[]) {
+    return codes.reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+  }
+
+  function lockedRetryAfters(results: PromiseSettledResult<unknown>[]) {
+    return results.flatMap((r) => (r.status === "rejected" && r.reason instanceof AppError && r.reason.code === "SIGN_IN_LOCKED" ? [r.reason.retryAfterSeconds] : []));
+  }
+
+  it("verifies at most 5 of 25 parallel wrong passwords; the rest get 429 SIGN_IN_LOCKED with Retry-After", async () => {
+    configure({ account: 5, ip: 1000, lockMinutes: 5 });
+    const user = await makeUser();
+    await givePassword(user.id);
+    const ctx = newCtx();
+    const calls = Array.from({ length: BURST }, () => signInWithPassword({ email: user.email, password: "not the password", ctx }));
+    const settled = await Promise.allSettled(calls);
+    const codes = settled.map((r) => (r.status === "rejected" && r.reason instanceof AppError ? r.reason.code : "other"));
+    expect(tally(codes)).toEqual({ INVALID_CREDENTIALS: 5, SIGN_IN_LOCKED: 20 });
+    const retryAfters = lockedRetryAfters(settled);
+    // The 5-minute lock, seen from attempts that each took their own "now" a moment apart.
+    expect(retryAfters).toHaveLength(20);
+    expect(retryAfters.every((s) => s !== undefined && s >= 295 && s <= 301)).toBe(true);
+    const locked = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && (r.reason as AppError).code === "SIGN_IN_LOCKED")!;
+    const response = toErrorResponse(locked.reason);
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Only the verified attempts left a password.signin row; one lock, audited once.
+    expect(await getDb().auditEvent.count({ where: { subjectUserId: user.id, type: "password.signin" } })).toBe(5);
+    expect(await lockAudits({ subjectUserId: user.id })).toHaveLength(1);
+    expect(await throttleRow(throttleKeys(user.email, null).account)).toMatchObject({ failures: 0, lockouts: 1 });
+  });
+
+  it("refuses the right password sent into a burst that already spent the account's attempts", async () => {
+    configure({ account: 5, ip: 1000 });
+    const user = await makeUser();
+    await givePassword(user.id);
+    const ctx = newCtx();
+    const { wrong, right } = await burst(
+      () => signInWithPassword({ email: user.email, password: "not the password", ctx }),
+      () => signInWithPassword({ email: user.email, password: TEST_PASSWORD, ctx }),
+    );
+    expect(right!.code).toBe("SIGN_IN_LOCKED");
+    expect(tally(wrong)).toEqual({ INVALID_CREDENTIALS: 5, SIGN_IN_LOCKED: 20 });
+    expect(await getDb().auditEvent.count({ where: { subjectUserId: user.id, type: "password.signin", outcome: "success" } })).toBe(0);
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { lastSignInAt: true } });
+    expect(row.lastSignInAt).toBeNull();
+  });
+
+  it("locks an unknown email's burst exactly like a known one's", async () => {
+    configure({ account: 5, ip: 1000 });
+    const ctx = newCtx();
+    const email = uniqueEmail("nobody");
+    const { codes } = await burst(() => signInWithPassword({ email, password: "not the password", ctx }));
+    expect(tally(codes)).toEqual({ INVALID_CREDENTIALS: 5, SIGN_IN_LOCKED: 20 });
+    expect(await throttleRow(throttleKeys(email, null).account)).toMatchObject({ failures: 0, lockouts: 1 });
+  });
+
+  it("checks at most 5 of 25 parallel wrong passes, and not the right pass sent after them", async () => {
+    configure({ account: 5, ip: 1000 });
+    const { user, tap } = await makeUserWithTap();
+    const ctx = newCtx();
+    const { wrong, right } = await burst(
+      () => signInWithTap({ email: user.email, code: WRONG_TAP, ctx }),
+      () => signInWithTap({ email: user.email, code: tap.code, ctx }),
+    );
+    expect(tally(wrong)).toEqual({ TAP_INVALID: 5, SIGN_IN_LOCKED: 20 });
+    expect(right!.code).toBe("SIGN_IN_LOCKED");
+    expect(await getDb().auditEvent.count({ where: { subjectUserId: user.id, type: "tap.signin" } })).toBe(5);
+    const row = await getDb().temporaryAccessPass.findUniqueOrThrow({ where: { userId: user.id }, select: { usedAt: true } });
+    expect(row.usedAt).toBeNull();
+  });
+
+  it("checks at most 5 of 25 parallel wrong authenticator codes, and does not use up the right code sent after them", async () => {
+    configure({ account: 5, ip: 1000 });
+    const user = await makeUser();
+    await givePassword(user.id);
+    const secret = await giveAuthenticatorApp(user.id);
+    const ctx = newCtx();
+    const good = codeFor(secret);
+    const bad = good === "000000" ? "111111" : "000000";
+    const before = await getDb().authenticatorApp.findUniqueOrThrow({ where: { userId: user.id } });
+    const { wrong, right } = await burst(
+      () => signInWithPassword({ email: user.email, password: TEST_PASSWORD, code: bad, ctx }),
+      () => signInWithPassword({ email: user.email, password: TEST_PASSWORD, code: good, ctx }),
+    );
+    expect(tally(wrong)).toEqual({ INVALID_CREDENTIALS: 5, SIGN_IN_LOCKED: 20 });
+    expect(right!.code).toBe("SIGN_IN_LOCKED");
+    expect(await getDb().authenticatorApp.findUniqueOrThrow({ where: { userId: user.id } })).toEqual(before);
+  });
+
+  it("hands a successful attempt's count back: the address's failures are as before, the account's cleared", async () => {
+    configure({ account: 5, ip: 1000 });
+    const { user, tap } = await makeUserWithTap();
+    const ctx = newCtx();
+    await failTap(user.email, ctx);
+    await failTap(user.email, ctx);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx })).user.id).toBe(user.id);
+    expect(await throttleRow(`ip:${ctx.ip}`)).toMatchObject({ failures: 2 });
+    expect(await throttleRow(throttleKeys(user.email, null).account)).toMatchObject({ failures: 0, lockouts: 0, lockedUntil: null });
+  });
+
+  it("lifts the lock the threshold-reaching attempt started when that attempt is right", async () => {
+    configure({ account: 3, ip: 1000 });
+    const { user, tap } = await makeUserWithTap();
+    const ctx = newCtx();
+    await failTap(user.email, ctx);
+    await failTap(user.email, ctx);
+    expect((await signInWithTap({ email: user.email, code: tap.code, ctx })).user.id).toBe(user.id);
+    expect(await throttleRow(throttleKeys(user.email, null).account)).toMatchObject({ failures: 0, lockouts: 0, lockedUntil: null });
+    expect(await lockAudits({ subjectUserId: user.id })).toHaveLength(0);
+  });
+});
+
 describe("old counters", () => {
   it("are dropped once their last failure is a day old, and new failures start afresh", async () => {
     configure({ account: 3 });

@@ -1,6 +1,33 @@
 // Password hashing (scrypt with its parameters recorded in every hash).
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "@/server/config";
+import { AppError } from "@/server/errors";
+import { withPasswordHashSlot } from "@/server/password/hash-slots";
 import { hashPassword, PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
+
+// Hashing reads its concurrency limits from the configuration, which needs these to parse.
+const ENV: Record<string, string> = {
+  DATABASE_URL: "postgresql://localhost/unused",
+  SESSION_SECRET: "unit-tests-session-secret-0123456789abcdef",
+  PASSWORD_HASH_CONCURRENCY: "2",
+  PASSWORD_HASH_QUEUE: "8",
+};
+const saved: Record<string, string | undefined> = {};
+
+beforeEach(() => {
+  for (const [key, value] of Object.entries(ENV)) {
+    saved[key] = process.env[key];
+    process.env[key] = value;
+  }
+  resetConfigForTests();
+});
+afterEach(() => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetConfigForTests();
+});
 
 // scrypt at N=2^17 is slow on purpose (about 0.4 s per hash on one core): a test that hashes six
 // times must not be timed out by the default 5 s when the machine is busy.
@@ -64,5 +91,51 @@ describe("password hashing", { timeout: 30_000 }, () => {
     expect(await verifyPassword(old, "old password")).toBe(true);
     expect(await verifyPassword(old, "new password")).toBe(false);
     expect(passwordNeedsRehash(old)).toBe(true);
+  });
+});
+
+describe("password hash slots", () => {
+  it("runs at most PASSWORD_HASH_CONCURRENCY at once, queues PASSWORD_HASH_QUEUE, refuses the rest with SERVICE_UNAVAILABLE", async () => {
+    process.env.PASSWORD_HASH_CONCURRENCY = "2";
+    process.env.PASSWORD_HASH_QUEUE = "3";
+    resetConfigForTests();
+    let running = 0;
+    let most = 0;
+    const release: Array<() => void> = [];
+    const work = () =>
+      new Promise<void>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        release.push(() => {
+          running--;
+          resolve();
+        });
+      });
+    const settled = Promise.allSettled(Array.from({ length: 8 }, () => withPasswordHashSlot(work)));
+    // Let the queued ones through as the running ones finish.
+    while (release.length > 0 || running > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      release.shift()?.();
+    }
+    const results = await settled;
+    expect(most).toBe(2);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(AppError);
+      expect(r.reason).toMatchObject({ code: "SERVICE_UNAVAILABLE", retryAfterSeconds: 1 });
+    }
+    // Every slot came back: as many again run.
+    const again = await Promise.allSettled(Array.from({ length: 2 }, () => withPasswordHashSlot(async () => "done")));
+    expect(again.every((r) => r.status === "fulfilled")).toBe(true);
+  });
+
+  it("frees a slot when the work fails", async () => {
+    process.env.PASSWORD_HASH_CONCURRENCY = "1";
+    process.env.PASSWORD_HASH_QUEUE = "0";
+    resetConfigForTests();
+    await expect(withPasswordHashSlot(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(withPasswordHashSlot(async () => 42)).resolves.toBe(42);
   });
 });

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-import type { AdminPasskeyDetail } from "@/contracts/admin-users";
+import type { AdminPasskeyDetail, AdminUserDetail } from "@/contracts/admin-users";
 import type { PolicyRule } from "@/contracts/policy";
 import { ApiError, callApi } from "../api";
 import { VerifyIdentity } from "../verify-identity";
@@ -22,7 +22,8 @@ export type AdminUserAction =
   | { kind: "delete-passkey"; passkeyId: string; passkeyName: string }
   | { kind: "tap" }
   | { kind: "revoke-sessions" }
-  | { kind: "reregister" };
+  | { kind: "reregister" }
+  | { kind: "clear-sign-in-lock" };
 
 interface IssuedTap {
   code: string;
@@ -38,6 +39,7 @@ interface Props {
   adminEmail: string;
   adminHasPasskeys: boolean;
   passkeys: AdminPasskeyDetail[];
+  signInLock: AdminUserDetail["signInLock"];
 }
 
 const TITLES: Record<AdminUserAction["kind"], string> = {
@@ -45,6 +47,7 @@ const TITLES: Record<AdminUserAction["kind"], string> = {
   tap: "Add a Temporary Access Pass",
   "revoke-sessions": "Revoke sessions",
   reregister: "Require re-registration of passkeys",
+  "clear-sign-in-lock": "Clear sign-in lock",
 };
 
 /**
@@ -77,6 +80,11 @@ export function UserActions(props: Props) {
         <button type="button" className="secondary" disabled={props.passkeys.length === 0} onClick={(e) => open(e, { kind: "reregister" })}>
           Require re-registration of passkeys
         </button>
+        {props.signInLock && (
+          <button type="button" className="secondary" onClick={(e) => open(e, { kind: "clear-sign-in-lock" })}>
+            Clear sign-in lock
+          </button>
+        )}
       </div>
       <h2 id="passkeys-heading" tabIndex={-1}>
         Passkeys <span className="count">({props.passkeys.length})</span>
@@ -186,6 +194,9 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
         }
         const tap = await callApi<IssuedTap>(`${base}/tap`, { body: { lifetimeMinutes: minutes, oneTime } });
         setStep({ name: "done", message: "Give this pass to the user. It is shown only now.", tap });
+      } else if (action.kind === "clear-sign-in-lock") {
+        await callApi<{ cleared: boolean }>(`${base}/sign-in-lock/clear`, { body: {} });
+        setStep({ name: "done", message: `The sign-in lock was cleared. ${userEmail} can sign in with a pass, password or code again now.` });
       } else if (action.kind === "revoke-sessions") {
         const { revoked } = await callApi<{ revoked: number }>(`${base}/sessions/revoke`, { body: {} });
         setStep({ name: "done", message: `${revoked} ${revoked === 1 ? "session was" : "sessions were"} revoked. The user must sign in again everywhere.` });
@@ -232,6 +243,9 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
           </h2>
           {action.kind === "delete-passkey" && <p>{userEmail} won&apos;t be able to sign in with this passkey any more.</p>}
           {action.kind === "revoke-sessions" && <p>{userEmail} will be signed out on every device and must sign in again.</p>}
+          {action.kind === "clear-sign-in-lock" && (
+            <p>The failed attempts counted for {userEmail} are forgotten, and they can sign in with a pass, password or code again at once.</p>
+          )}
           {action.kind === "reregister" && (
             <p className="warning" role="note">
               Every passkey of {userEmail} will be deleted, and they will have to add a new one at their next sign-in.
@@ -271,8 +285,8 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
             <button type="button" className="secondary" data-autofocus={action.kind === "tap" ? undefined : ""} onClick={close}>
               Cancel
             </button>
-            <button type="submit" className={action.kind === "tap" ? "primary" : "danger"} disabled={busy}>
-              {action.kind === "tap" ? "Add" : action.kind === "revoke-sessions" ? "Revoke" : "Delete"}
+            <button type="submit" className={action.kind === "tap" || action.kind === "clear-sign-in-lock" ? "primary" : "danger"} disabled={busy}>
+              {action.kind === "tap" ? "Add" : action.kind === "revoke-sessions" ? "Revoke" : action.kind === "clear-sign-in-lock" ? "Clear" : "Delete"}
             </button>
           </div>
         </form>

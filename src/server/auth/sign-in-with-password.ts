@@ -5,7 +5,13 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "../password/password-hash";
 import type { AuthMethod } from "../session-data";
-import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess, throttleKeys } from "../throttle/sign-in-throttle";
+import {
+  cancelSignInAttempt,
+  recordSignInFailure,
+  recordSignInSuccess,
+  reserveSignInAttempt,
+  throttleKeys,
+} from "../throttle/sign-in-throttle";
 import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import { normaliseEmail } from "../users";
 
@@ -15,9 +21,10 @@ const INVALID_MESSAGE = "That email, password or code isn't right.";
 /**
  * Signs in with a password and, when the account has a confirmed authenticator app, a code from
  * it (used up on success). Every failure answers the same INVALID_CREDENTIALS, whichever factor
- * was wrong and whether or not the account exists; the audit log keeps the reason. Failures are
- * counted per account and IP address, and a locked account or address is refused first.
- * @throws SIGN_IN_LOCKED, INVALID_CREDENTIALS
+ * was wrong and whether or not the account exists; the audit log keeps the reason. Each attempt is
+ * counted per account and IP address before anything is verified (handed back on success), and a
+ * locked account or address is refused then.
+ * @throws SIGN_IN_LOCKED, INVALID_CREDENTIALS, SERVICE_UNAVAILABLE (too many passwords being checked at once)
  */
 export async function signInWithPassword(input: {
   email: string;
@@ -27,8 +34,7 @@ export async function signInWithPassword(input: {
   now?: Date;
 }): Promise<VerifiedSignIn> {
   const now = input.now ?? new Date();
-  const keys = throttleKeys(input.email, input.ctx.ip);
-  await assertSignInAllowed(keys, now);
+  const attempt = await reserveSignInAttempt(throttleKeys(input.email, input.ctx.ip), now);
 
   const db = getDb();
   const user = await db.user.findUnique({
@@ -43,7 +49,11 @@ export async function signInWithPassword(input: {
     },
   });
   // Spends the same time when there is no account or no password.
-  const passwordMatches = await verifyPassword(user?.passwordHash ?? null, input.password);
+  const passwordMatches = await verifyPassword(user?.passwordHash ?? null, input.password).catch(async (error: unknown) => {
+    // Refused before checking (the server is busy hashing): nothing was verified, nothing is counted.
+    await cancelSignInAttempt(attempt);
+    throw error;
+  });
   const withApp = user?.authenticatorApp?.confirmedAt != null;
 
   let reason: string | null = null;
@@ -52,8 +62,15 @@ export async function signInWithPassword(input: {
   else if (!passwordMatches) reason = "wrong password";
   else if (withApp && !input.code) reason = "code missing";
 
-  // Hashed before the transaction: scrypt is slow and must not hold a connection.
-  const rehashed = reason === null && user?.passwordHash && passwordNeedsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+  // Hashed before the transaction: scrypt is slow and must not hold a connection. A busy server
+  // skips it; the next sign-in rehashes.
+  const rehashed =
+    reason === null && user?.passwordHash && passwordNeedsRehash(user.passwordHash)
+      ? await hashPassword(input.password).catch((error: unknown) => {
+          if (error instanceof AppError && error.code === "SERVICE_UNAVAILABLE") return null;
+          throw error;
+        })
+      : null;
 
   if (reason === null && user) {
     const factors: AuthMethod[] = withApp ? ["password", "totp"] : ["password"];
@@ -78,7 +95,7 @@ export async function signInWithPassword(input: {
       return null;
     });
     if (reason === null) {
-      await recordSignInSuccess(keys);
+      await recordSignInSuccess(attempt);
       return {
         user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
         // What that is worth (with the code, multifactor) is decided in one place: signInAssurance.
@@ -93,6 +110,6 @@ export async function signInWithPassword(input: {
     subjectUserId: user?.id ?? null,
     details: { reason: reason ?? "unknown" },
   });
-  await recordSignInFailure(keys, { subjectUserId: user?.id ?? null, ctx: input.ctx }, now);
+  await recordSignInFailure(attempt, { subjectUserId: user?.id ?? null, ctx: input.ctx });
   throw new AppError("INVALID_CREDENTIALS", INVALID_MESSAGE, { cause: reason });
 }

@@ -22,6 +22,7 @@ export const ROUTE_METHODS: Readonly<Record<string, readonly Method[]>> = {
   "/api/admin/users/[id]/passkeys/[passkeyId]": ["DELETE"],
   "/api/admin/users/[id]/require-reregistration": ["POST"],
   "/api/admin/users/[id]/sessions/revoke": ["POST"],
+  "/api/admin/users/[id]/sign-in-lock/clear": ["POST"],
   "/api/admin/users/[id]/tap": ["POST"],
   "/api/auth/identify": ["POST"],
   "/api/auth/password": ["POST"],

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { withPasswordHashSlot } from "./hash-slots";
 
 /**
  * Password hashing with scrypt from node:crypto. OWASP's recommended minimum for scrypt
@@ -28,8 +29,15 @@ function derive(password: string, salt: Buffer, params: { log2N: number; r: numb
   );
 }
 
-/** "scrypt$<log2 N>$<r>$<p>$<salt b64url>$<hash b64url>" */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * "scrypt$<log2 N>$<r>$<p>$<salt b64url>$<hash b64url>"
+ * @throws SERVICE_UNAVAILABLE when too many hashes are running and waiting (see withPasswordHashSlot)
+ */
+export function hashPassword(password: string): Promise<string> {
+  return withPasswordHashSlot(() => hashUnlimited(password));
+}
+
+async function hashUnlimited(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, PASSWORD_HASH_PARAMS);
   const { log2N, r, p } = PASSWORD_HASH_PARAMS;
@@ -51,18 +59,22 @@ let dummy: Promise<string> | undefined;
 
 /**
  * Whether the password matches the stored hash. With no hash (an unknown account, or one without a
- * password) it still derives a key with the current parameters, so that answer takes as long.
+ * password) it still derives a key with the current parameters, so that answer takes as long, and
+ * waits for a turn like any other.
+ * @throws SERVICE_UNAVAILABLE when too many hashes are running and waiting (see withPasswordHashSlot)
  */
-export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
-  const parsed = stored ? parse(stored) : null;
-  if (!parsed) {
-    dummy ??= hashPassword("no-such-password");
-    const fake = parse(await dummy)!;
-    await derive(password, fake.salt, fake);
-    return false;
-  }
-  const key = await derive(password, parsed.salt, parsed);
-  return timingSafeEqual(key, parsed.hash);
+export function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
+  return withPasswordHashSlot(async () => {
+    const parsed = stored ? parse(stored) : null;
+    if (!parsed) {
+      dummy ??= hashUnlimited("no-such-password");
+      const fake = parse(await dummy)!;
+      await derive(password, fake.salt, fake);
+      return false;
+    }
+    const key = await derive(password, parsed.salt, parsed);
+    return timingSafeEqual(key, parsed.hash);
+  });
 }
 
 /** Whether a hash was made with other parameters than today's (rehash it at the next sign-in). */

@@ -3,6 +3,7 @@ import { recordAudit, type AuditContext } from "../audit";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { clearAccountSignInLock } from "../throttle/sign-in-throttle";
 import { generateTapCode, hashTapCode } from "./tap-code";
 
 export const TAP_MIN_MINUTES = 10;
@@ -15,8 +16,9 @@ export interface IssuedTap {
 }
 
 /**
- * Issues a Temporary Access Pass, replacing any the user had. Only the hash is stored: the code is
- * returned here once and cannot be read back.
+ * Issues a Temporary Access Pass, replacing any the user had, and clears the account's sign-in
+ * lock: whoever issues it vouches for the person, who must be able to use it at once. Only the
+ * hash is stored: the code is returned here once and cannot be read back.
  * @throws USER_NOT_FOUND, INVALID_REQUEST (lifetime out of bounds)
  */
 export async function issueTemporaryAccessPass(input: {
@@ -38,16 +40,18 @@ export async function issueTemporaryAccessPass(input: {
   const oneTime = input.oneTime ?? false;
   const db = getDb();
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, email: true } });
     if (!user) throw new AppError("USER_NOT_FOUND", "There is no such user.");
     const data = { codeHash: hashTapCode(code), expiresAt, oneTime, usedAt: null, createdAt: new Date(), issuedById: input.issuedById ?? null };
     await tx.temporaryAccessPass.upsert({ where: { userId: user.id }, create: { userId: user.id, ...data }, update: data });
+    const lock = await clearAccountSignInLock(tx, user.email);
+    const lockCleared = lock !== null && (lock.failures > 0 || (lock.lockedUntil !== null && lock.lockedUntil > new Date()));
     await recordAudit(tx, input.ctx, {
       type: "tap.issued",
       outcome: "success",
       actorId: input.issuedById ?? null,
       subjectUserId: user.id,
-      details: { lifetimeMinutes: lifetime, oneTime },
+      details: { lifetimeMinutes: lifetime, oneTime, ...(lockCleared && { signInLockCleared: true }) },
     });
   });
   return { code, expiresAt, oneTime };

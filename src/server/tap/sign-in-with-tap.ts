@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit, type AuditContext } from "../audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess, throttleKeys } from "../throttle/sign-in-throttle";
+import { recordSignInFailure, recordSignInSuccess, reserveSignInAttempt, throttleKeys } from "../throttle/sign-in-throttle";
 import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import { normaliseEmail } from "../users";
 import { hashTapCode, tapHashesMatch } from "./tap-code";
@@ -13,14 +13,13 @@ const DUMMY_HASH = hashTapCode("unused-dummy-code");
 /**
  * Signs in with a Temporary Access Pass. Every failure answers the same TAP_INVALID so the answer
  * does not tell whether the account exists or why the pass was refused; the audit log does.
- * Failures are counted per account and IP address, and a locked account or address is refused
- * before the pass is looked at.
+ * Each attempt is counted per account and IP address before the pass is looked at (handed back
+ * on success), and a locked account or address is refused then.
  * @throws SIGN_IN_LOCKED, TAP_INVALID
  */
 export async function signInWithTap(input: { email: string; code: string; ctx: AuditContext; now?: Date }): Promise<VerifiedSignIn> {
   const now = input.now ?? new Date();
-  const keys = throttleKeys(input.email, input.ctx.ip);
-  await assertSignInAllowed(keys, now);
+  const attempt = await reserveSignInAttempt(throttleKeys(input.email, input.ctx.ip), now);
   const db = getDb();
   const user = await db.user.findUnique({
     where: { email: normaliseEmail(input.email) },
@@ -70,7 +69,7 @@ export async function signInWithTap(input: { email: string; code: string; ctx: A
       return true;
     });
     if (signedIn) {
-      await recordSignInSuccess(keys);
+      await recordSignInSuccess(attempt);
       return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role }, proof: { method: "tap" } };
     }
     reason = "used or replaced meanwhile";
@@ -82,7 +81,7 @@ export async function signInWithTap(input: { email: string; code: string; ctx: A
     subjectUserId: user?.id ?? null,
     details: { reason: reason ?? "unknown" },
   });
-  await recordSignInFailure(keys, { subjectUserId: user?.id ?? null, ctx: input.ctx }, now);
+  await recordSignInFailure(attempt, { subjectUserId: user?.id ?? null, ctx: input.ctx });
   throw new AppError("TAP_INVALID", "That Temporary Access Pass isn't valid. Check it, or ask your administrator for a new one.", {
     cause: reason,
   });

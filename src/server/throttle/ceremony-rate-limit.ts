@@ -24,6 +24,13 @@ export function ceremonyRateKeys(input: { ip: string | null | undefined; email?:
   return { ip, account: input.userId ? `user:${input.userId}` : null };
 }
 
+/** Requests allowed per window on the IP key and on the account key. */
+export interface RateLimits {
+  perIp: number;
+  perAccount: number;
+  windowMs: number;
+}
+
 export interface CountedRate {
   key: string;
   count: number;
@@ -35,10 +42,14 @@ export interface CountedRate {
  * current window. One SQL statement and no transaction (see ceremonyRateSql).
  * @throws RATE_LIMITED (with the seconds until the window ends, for Retry-After)
  */
-export async function assertCeremonyRateAllowed(keys: CeremonyRateKeys, now = new Date()): Promise<void> {
-  const rate = ceremonyRateSql(keys, now);
+export async function assertCeremonyRateAllowed(
+  keys: CeremonyRateKeys,
+  now = new Date(),
+  limits: RateLimits = getConfig().ceremonyRate,
+): Promise<void> {
+  const rate = ceremonyRateSql(keys, now, limits);
   const rows = await getDb().$queryRaw<CountedRate[]>`WITH ${rate.ctes} SELECT "key", "count", "windowStart" FROM "counted"`;
-  refuseOverRate(rows, keys, now);
+  refuseOverRate(rows, keys, now, limits);
 }
 
 /**
@@ -50,8 +61,12 @@ export async function assertCeremonyRateAllowed(keys: CeremonyRateKeys, now = ne
  * keys that never come back (one-off addresses) do not pile up. Refused requests are counted too;
  * the count starts again with the next window whatever happened in this one.
  */
-export function ceremonyRateSql(keys: CeremonyRateKeys, now: Date): { ctes: Prisma.Sql; allowed: Prisma.Sql } {
-  const { perIp, perAccount, windowMs } = getConfig().ceremonyRate;
+export function ceremonyRateSql(
+  keys: CeremonyRateKeys,
+  now: Date,
+  limits: RateLimits = getConfig().ceremonyRate,
+): { ctes: Prisma.Sql; allowed: Prisma.Sql } {
+  const { perIp, perAccount, windowMs } = limits;
   const start = windowStartMs(now.getTime(), windowMs);
   // Sorted, so two requests sharing keys always lock their rows in the same order (no deadlock).
   const names = [keys.ip, ...(keys.account ? [keys.account] : [])].sort();
@@ -78,8 +93,13 @@ export function ceremonyRateSql(keys: CeremonyRateKeys, now: Date): { ctes: Pris
 }
 
 /** @throws RATE_LIMITED when a key's count (as "counted" returned it) is past its limit */
-export function refuseOverRate(rows: CountedRate[], keys: CeremonyRateKeys, now: Date): void {
-  const { perIp, perAccount, windowMs } = getConfig().ceremonyRate;
+export function refuseOverRate(
+  rows: CountedRate[],
+  keys: CeremonyRateKeys,
+  now: Date,
+  limits: RateLimits = getConfig().ceremonyRate,
+): void {
+  const { perIp, perAccount, windowMs } = limits;
   const over = rows.filter((row) => row.count > (row.key === keys.ip ? perIp : perAccount));
   if (over.length === 0) return;
   const nowMs = now.getTime();

@@ -4,6 +4,7 @@ import { getDb } from "../../db";
 import { getUserPolicyAccess } from "../../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../../policy/passkey-policy-verdict";
 import { isTapUsable } from "../../tap/tap-usable";
+import { getAccountSignInLock } from "../../throttle/sign-in-throttle";
 import { getPasskeyProvider } from "../../webauthn/providers";
 
 /** Everything the administrator's user page shows, or null for an unknown (or malformed) id. */
@@ -45,6 +46,7 @@ export async function getAdminUserDetail(userId: string, now = new Date()): Prom
     getUserPolicyAccess(userId),
   ]);
   if (!user) return null;
+  const lock = await getAccountSignInLock(user.email, now);
   const tap = user.temporaryAccessPass;
   return {
     id: user.id,
@@ -77,5 +79,6 @@ export async function getAdminUserDetail(userId: string, now = new Date()): Prom
     authenticatorApp: user.authenticatorApp?.confirmedAt ? { addedAt: user.authenticatorApp.confirmedAt.toISOString() } : null,
     temporaryAccessPass: tap && { expiresAt: tap.expiresAt.toISOString(), oneTime: tap.oneTime, usable: isTapUsable(tap, now) },
     activeSessions: user._count.sessions,
+    signInLock: lock && { failures: lock.failures, lockedUntil: lock.lockedUntil?.toISOString() ?? null },
   };
 }

@@ -31,6 +31,14 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <dd>{user.lastSignInAt ? formatUtc(user.lastSignInAt) : "Never"}</dd>
         <dt>Active sessions</dt>
         <dd>{user.activeSessions}</dd>
+        <dt>Sign-in lock</dt>
+        <dd data-testid="sign-in-lock">
+          {user.signInLock?.lockedUntil
+            ? `Locked until ${formatUtc(user.signInLock.lockedUntil)} after too many failed attempts`
+            : user.signInLock
+              ? `Not locked, ${user.signInLock.failures} failed ${user.signInLock.failures === 1 ? "attempt" : "attempts"}`
+              : "Not locked"}
+        </dd>
       </dl>
       <h2>Other sign-in methods</h2>
       <ul className="methods other-admin-methods" aria-label="Other sign-in methods">
@@ -63,7 +71,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         </li>
       </ul>
       <h2 className="actions-heading">Actions</h2>
-      <UserActions userId={user.id} userEmail={user.email} adminEmail={admin.email} adminHasPasskeys={adminPasskeys > 0} passkeys={user.passkeys} />
+      <UserActions userId={user.id} userEmail={user.email} adminEmail={admin.email} adminHasPasskeys={adminPasskeys > 0} passkeys={user.passkeys} signInLock={user.signInLock} />
     </main>
   );
 }
