@@ -2,6 +2,7 @@
 // client address the app records comes from the connection (see forwarded-for.ts). `npm start`,
 // the browser tests and the benchmark all serve the app through this.
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { forwardedFor, proxyBlockList } from "./forwarded-for";
 import { ROOT } from "./paths";
@@ -45,7 +46,13 @@ export async function serve({ dev, port, trustedProxies }: ServeOptions): Promis
     });
   });
   // Next.js listens for upgrades (the development server's hot reload) itself; ours runs first.
-  server.prependListener("upgrade", setClientAddress);
+  // An upgraded socket is no HTTP connection any more, so close() would wait for it forever.
+  const upgraded = new Set<Duplex>();
+  server.prependListener("upgrade", (req: IncomingMessage, socket: Duplex) => {
+    setClientAddress(req);
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -59,9 +66,10 @@ export async function serve({ dev, port, trustedProxies }: ServeOptions): Promis
   const close = () => {
     closing ??= (async () => {
       await new Promise<void>((resolve) => {
-        // close() also drops idle keep-alive connections; the development server's hot-reload
-        // sockets never go idle, so it drops them all, as `next dev` does.
+        // close() also drops idle keep-alive connections; the development server's requests may
+        // never end (compiling, streaming), so it drops them all, as `next dev` does.
         server.close(() => resolve());
+        for (const socket of upgraded) socket.destroy();
         if (dev) server.closeAllConnections();
       });
       await app.close();
