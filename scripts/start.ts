@@ -7,13 +7,13 @@
 //    start-up before migrations and the build; the server process loads it again for itself.
 // 3. Applies pending migrations, seeds an empty database (printing a Temporary Access Pass).
 // 4. Builds the app if there is no build of the current sources (production only).
-// 5. Runs `next start` (or `next dev`) and stops the embedded database when it exits.
-import { spawn } from "node:child_process";
+// 5. Serves the app through scripts/server.ts (Next.js behind our own HTTP server, which takes the
+//    client address from the connection), and stops the embedded database when it exits.
 import { migrate } from "./db/migrate";
 import { seedIfEmpty } from "./db/seed";
-import { buildIfStale, NEXT_BIN } from "./lib/build";
+import { buildIfStale } from "./lib/build";
 import { applyDatabaseEnv, openDatabase } from "./lib/database";
-import { ROOT } from "./lib/paths";
+import { spawnServer } from "./lib/server-process";
 
 const dev = process.argv.includes("--dev");
 
@@ -54,11 +54,7 @@ async function main(): Promise<number> {
     await disconnectDb();
     if (!dev) buildIfStale();
 
-    const child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(config.port)], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: "inherit",
-    });
+    const child = spawnServer({ dev });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.on(signal, () => child.kill(signal));
     }

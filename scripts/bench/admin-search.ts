@@ -2,7 +2,7 @@
 // Times what an administrator waits for on a large directory (load it first with
 // `npm run db:seed:bulk -- --users 1000000`): the users page searched by a prefix, its next page,
 // and one user's page, each as the page (server-rendered HTML) and as the JSON API. Run it against
-// a production build (`npm start`, which serves `next start`) using the same DATABASE_URL and
+// a production build (`npm start`) using the same DATABASE_URL and
 // SESSION_SECRET as the server. It signs in as a benchmark administrator (made if missing) with a
 // fresh Temporary Access Pass, the way a person would.
 import { parseArgs, runMain } from "../lib/cli";

@@ -90,7 +90,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(`# Benchmark, ${report.date.slice(0, 10)}`);
   lines.push("");
   lines.push(
-    `Production build (\`next start\`), PostgreSQL database \`${report.database.name}\` with ${report.database.users.toLocaleString("en-US")} users, ` +
+    `Production build (served by \`npm start\`'s scripts/server.ts), PostgreSQL database \`${report.database.name}\` with ${report.database.users.toLocaleString("en-US")} users, ` +
       `load generator in its own process on loopback. Node ${report.machine.node}, ${report.machine.cores} cores (${report.machine.cpu}); ` +
       "the app, PostgreSQL and the load generator share them, so CPU per ceremony is the figure that compares fairly.",
   );

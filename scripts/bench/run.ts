@@ -1,7 +1,7 @@
 // `npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick]`
 //
-// Times every user-facing ceremony against the production build (`next build` + `next start`,
-// through `npm start`'s own path) on a real PostgreSQL, with the load generator in a process of its
+// Times every user-facing ceremony against the production build (`next build`, served by
+// scripts/server.ts as `npm start` serves it) on a real PostgreSQL, with the load generator in a process of its
 // own (scripts/bench/load-client.ts). For each ceremony, after an untimed warm-up, at 1, 10 and 50
 // concurrent clients: throughput, p50/p95/p99 latency, errors, SQL statements and committing
 // transactions per ceremony (counted by the app process, DB_STATEMENT_STATS_FILE) and CPU
@@ -16,7 +16,7 @@
 // one) is kept between runs: the 1,000,000-user bulk load is made once. The server's per-address
 // rate limits are raised for the run (every request comes from one loopback address); the limits'
 // SQL still runs on every options request.
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,9 +25,10 @@ import pg from "pg";
 import { SoftAuthenticator } from "../../tests/fixtures/soft-authenticator";
 import { migrate } from "../db/migrate";
 import { seedBulk } from "../db/seed-bulk";
-import { buildIfStale, NEXT_BIN } from "../lib/build";
+import { buildIfStale } from "../lib/build";
 import { parseArgs, runMain } from "../lib/cli";
 import { ROOT } from "../lib/paths";
+import { spawnServer } from "../lib/server-process";
 import { cpuDelta, processCpuMs, processesCpu, processTreeCpu } from "./proc-stat";
 import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
 import { renderMarkdown, type BenchReport, type FloorResult, type PhaseResult } from "./report";
@@ -219,7 +220,7 @@ async function makePeople(signInCount: number, registerCount: number) {
 }
 
 /**
- * `next start` of the current sources (built first if needed), as its own process so that its CPU
+ * The production server of the current sources (built first if needed), as its own process so that its CPU
  * is the app's alone; with `profileDir`, it writes a V8 CPU profile there when it stops.
  */
 function startServer(port: number, statsFile: string, profileDir: string | null): ChildProcess {
@@ -227,8 +228,8 @@ function startServer(port: number, statsFile: string, profileDir: string | null)
   console.log("Starting the production server (building first if the sources changed)...");
   buildIfStale();
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, NEXT_BIN, "start", "-p", String(port)], {
-    cwd: ROOT,
+  const child = spawnServer({
+    nodeOptions: profile,
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: "1",

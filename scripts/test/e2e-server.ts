@@ -1,6 +1,6 @@
 // The server the browser tests run against: a fresh, migrated database on the test PostgreSQL
 // server and a freshly signed test FIDO metadata blob, then the production build through
-// `npm start`'s own path (build if stale, next start).
+// `npm start`'s own path (build if stale, then scripts/server.ts, the server production runs).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { E2E } from "../../tests/fixtures/e2e-env";

@@ -4,14 +4,14 @@ import { BlockList, isIP } from "node:net";
 /**
  * The client's IP address for audit rows and the per-address sign-in lock, from X-Forwarded-For.
  *
- * Next.js gives route handlers no socket address. It writes the peer's address into
- * X-Forwarded-For itself, but only when the request carries no such header; a proxy in front
- * appends the address it saw. So:
- * - With no trusted proxies (the server faces clients directly), the right-most entry is the
- *   answer: it is the peer Next.js saw unless the client sent a header of its own.
- * - With trusted proxies (the server is reachable only through them), walk from the right over
- *   the entries the proxies added, skipping their own addresses: the first address that is not a
- *   trusted proxy is the client. Entries to its left were written by the client and are ignored.
+ * Next.js gives route handlers no socket address, so our own HTTP server (scripts/lib/serve.ts)
+ * writes it into X-Forwarded-For before Next.js sees the request:
+ * - With no trusted proxies (the server faces clients directly), the header is replaced by the
+ *   TCP peer's address, discarding whatever the client sent: the one entry is the answer.
+ * - With trusted proxies, a chain is kept only when the connection comes from one of them, and
+ *   the peer's address is appended as a proxy would. Walk from the right over the entries the
+ *   proxies added, skipping their own addresses: the first address that is not a trusted proxy is
+ *   the client. Entries to its left were written by the client and are ignored.
  * Entries that are not IP addresses (an attacker's text, "unknown") give `null`, never a guess.
  */
 export function clientIp(forwardedFor: string | null, trustedProxies: readonly string[]): string | null {

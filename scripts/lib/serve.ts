@@ -1,0 +1,80 @@
+// The app's HTTP server: Next.js in custom-server mode behind a node:http server of our own, so the
+// client address the app records comes from the connection (see forwarded-for.ts). `npm start`,
+// the browser tests and the benchmark all serve the app through this.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import next from "next";
+import { forwardedFor, proxyBlockList } from "./forwarded-for";
+import { ROOT } from "./paths";
+
+export interface ServeOptions {
+  dev: boolean;
+  port: number;
+  /** TRUSTED_PROXIES as config.ts parses it: CIDR ranges, empty when the app faces clients. */
+  trustedProxies: readonly string[];
+}
+
+export interface Serving {
+  server: Server;
+  /** Stops accepting connections, lets requests in flight finish, then stops Next.js. */
+  close(): Promise<void>;
+}
+
+/** Prepares Next.js (the production build in .next, or the development server) and listens on `port`. */
+export async function serve({ dev, port, trustedProxies }: ServeOptions): Promise<Serving> {
+  const proxies = proxyBlockList(trustedProxies);
+  const server = createServer();
+  const app = next({ dev, dir: ROOT, hostname: "localhost", port, httpServer: server });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  // Next.js writes the peer into X-Forwarded-For only when the request has none: decide it first.
+  const setClientAddress = (req: IncomingMessage) => {
+    const value = forwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress, proxies);
+    if (value === null) delete req.headers["x-forwarded-for"];
+    else req.headers["x-forwarded-for"] = value;
+  };
+
+  server.on("request", (req, res) => {
+    setClientAddress(req);
+    handle(req, res).catch((error: unknown) => {
+      console.error(`Failed to handle request for ${req.url}`, error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end("Internal Server Error");
+      } else res.destroy();
+    });
+  });
+  // Next.js listens for upgrades (the development server's hot reload) itself; ours runs first.
+  // An upgraded socket is no HTTP connection any more, so close() would wait for it forever.
+  const upgraded = new Set<Duplex>();
+  server.prependListener("upgrade", (req: IncomingMessage, socket: Duplex) => {
+    setClientAddress(req);
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        // close() also drops idle keep-alive connections; the development server's requests may
+        // never end (compiling, streaming), so it drops them all, as `next dev` does.
+        server.close(() => resolve());
+        for (const socket of upgraded) socket.destroy();
+        if (dev) server.closeAllConnections();
+      });
+      await app.close();
+    })();
+    return closing;
+  };
+  return { server, close };
+}
