@@ -17,7 +17,7 @@ try {
   process.exit(1);
 }
 
-const serving = await serve({ dev, port: config.port, trustedProxies: config.trustedProxies });
+const serving = await serve({ dev, port: config.port, trustedProxies: config.trustedProxies, origins: config.origins });
 console.log(`Listening on port ${config.port} (${dev ? "development" : "production"})`);
 
 // Finish the requests in flight, then exit as a signalled process would (128 + the signal's number).

@@ -4,6 +4,9 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
+import { randomBytes } from "node:crypto";
+import { allowedMethods } from "../../src/server/http/allowed-methods";
+import { buildSecurityHeaders } from "../../src/server/http/security-headers";
 import { forwardedFor, proxyBlockList } from "./forwarded-for";
 import { ROOT } from "./paths";
 
@@ -12,7 +15,15 @@ export interface ServeOptions {
   port: number;
   /** TRUSTED_PROXIES as config.ts parses it: CIDR ranges, empty when the app faces clients. */
   trustedProxies: readonly string[];
+  /** ORIGINS, for the security headers of the answers this server gives itself. */
+  origins: readonly string[];
 }
+
+/**
+ * Methods Node parses but the fetch API refuses to build a Request for: Next.js throws on them
+ * before src/proxy.ts runs and answers 500, so this server answers them itself.
+ */
+const UNFETCHABLE_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 export interface Serving {
   server: Server;
@@ -21,7 +32,7 @@ export interface Serving {
 }
 
 /** Prepares Next.js (the production build in .next, or the development server) and listens on `port`. */
-export async function serve({ dev, port, trustedProxies }: ServeOptions): Promise<Serving> {
+export async function serve({ dev, port, trustedProxies, origins }: ServeOptions): Promise<Serving> {
   const proxies = proxyBlockList(trustedProxies);
   const server = createServer();
   const app = next({ dev, dir: ROOT, hostname: "localhost", port, httpServer: server });
@@ -36,6 +47,19 @@ export async function serve({ dev, port, trustedProxies }: ServeOptions): Promis
   };
 
   server.on("request", (req, res) => {
+    if (UNFETCHABLE_METHODS.has(req.method ?? "")) {
+      // Our JSON 405, with Allow and the security headers every answer carries (as src/proxy.ts sets them).
+      const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+      const allow = (allowedMethods(pathname) ?? ["GET", "HEAD", "OPTIONS"]).join(", ");
+      const nonce = randomBytes(16).toString("base64");
+      for (const [name, value] of buildSecurityHeaders({ nonce, origins, development: dev, pathname })) res.setHeader(name, value);
+      res.setHeader("Cache-Control", "no-store");
+      res.setHeader("Allow", allow);
+      res.setHeader("Content-Type", "application/json");
+      res.statusCode = 405;
+      res.end(JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `This address does not take ${req.method} requests; it takes ${allow}.` } }));
+      return;
+    }
     setClientAddress(req);
     handle(req, res).catch((error: unknown) => {
       console.error(`Failed to handle request for ${req.url}`, error);

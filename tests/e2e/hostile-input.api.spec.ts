@@ -136,13 +136,17 @@ test.describe("methods a route does not take", () => {
     }
   });
 
-  // Next.js 16 builds a fetch Request for the proxy, and fetch forbids TRACE: it throws and answers
-  // 500 before src/proxy.ts runs. Only something in front of Next.js (the start script's server, a
-  // reverse proxy) can answer it; until then this documents the gap.
-  test.fixme("TRACE gets our JSON 405 too", async ({ request }) => {
-    const res = await request.fetch("/api/auth/tap", { method: "TRACE" });
-    expect(res.status()).toBe(405);
-    expect(await res.json()).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: expect.any(String) } });
+  // Next.js 16 builds a fetch Request for the proxy, and fetch forbids TRACE: it would throw and
+  // answer 500 before src/proxy.ts runs, so our HTTP server (scripts/lib/serve.ts) answers it.
+  test("TRACE gets our JSON 405 too, with Allow and the security headers, on routes and pages", async ({ request }) => {
+    for (const [path, allow] of [["/api/auth/tap", "POST, OPTIONS"], ["/security-info", "GET, HEAD, OPTIONS"]] as const) {
+      const res = await request.fetch(path, { method: "TRACE" });
+      expect(res.status(), path).toBe(405);
+      expect(await res.json(), path).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: expect.any(String) } });
+      expect(res.headers()["allow"], path).toBe(allow);
+      expect(res.headers()["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(res.headers()["x-content-type-options"], path).toBe("nosniff");
+    }
   });
 
   test("the methods a route takes still reach it", async ({ request }) => {
