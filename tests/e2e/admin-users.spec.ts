@@ -37,6 +37,8 @@ test("an administrator finds a user, deletes their passkey and issues a pass the
     await expect(item).toContainText(GOOGLE_AAGUID);
     await expect(item).toContainText("Synced");
     await expect(item).toContainText("none (not verified)");
+    // It has never verified its user: its sign-ins are single-factor (decision 013).
+    await expect(item).toContainText("Verifies the userNot yet (presence only: single-factor sign-in)");
     await expect(item).toContainText("hybrid, internal");
     await expect(item).toContainText("Current policyAccepted");
 
