@@ -43,20 +43,18 @@ export function truncateText(value: string, max: number): string {
  * NFC-normalised, and counted in code points.
  */
 export function lineOfText({ max, required = "Enter a name." }: { max: number; required?: string }) {
-  return z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem, abort: true });
-    })
-    .normalize("NFC")
+  return cleanText()
     .min(1, required)
     .refine((value) => textLength(value) <= max, `Use at most ${max} characters.`);
 }
 
 /** A search box: may be empty, never carries control or bidi characters (emails and names hold none). */
 export function searchText(max: number) {
+  return cleanText().max(max, `Search with at most ${max} characters.`);
+}
+
+/** Trimmed, refused with control or bidi characters, then NFC-normalised. */
+function cleanText() {
   return z
     .string()
     .trim()
@@ -64,8 +62,7 @@ export function searchText(max: number) {
       const problem = textProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem, abort: true });
     })
-    .normalize("NFC")
-    .max(max, `Search with at most ${max} characters.`);
+    .normalize("NFC");
 }
 
 /**

@@ -1,9 +1,10 @@
 // Password hashing (scrypt with its parameters recorded in every hash).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/server/config";
 import { AppError } from "@/server/errors";
 import { withPasswordHashSlot } from "@/server/password/hash-slots";
 import { hashPassword, PASSWORD_HASH_PARAMS, passwordNeedsRehash, verifyPassword } from "@/server/password/password-hash";
+import { useConfigEnv } from "../fixtures/config-env";
 
 // Hashing reads its concurrency limits from the configuration, which needs these to parse.
 const ENV: Record<string, string> = {
@@ -12,22 +13,7 @@ const ENV: Record<string, string> = {
   PASSWORD_HASH_CONCURRENCY: "2",
   PASSWORD_HASH_QUEUE: "8",
 };
-const saved: Record<string, string | undefined> = {};
-
-beforeEach(() => {
-  for (const [key, value] of Object.entries(ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
-  resetConfigForTests();
-});
-afterEach(() => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetConfigForTests();
-});
+useConfigEnv(ENV);
 
 // scrypt at N=2^17 is slow on purpose (about 0.4 s per hash on one core): a test that hashes six
 // times must not be timed out by the default 5 s when the machine is busy.

@@ -1,29 +1,15 @@
 // Sealed secrets: AES-256-GCM bound to their owner and to the app's data key.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/server/config";
 import { openSecret, sealSecret } from "@/server/authenticator-app/secret-box";
+import { useConfigEnv } from "../fixtures/config-env";
 
 const ENV = {
   DATABASE_URL: "postgresql://localhost/unused",
   SESSION_SECRET: "unit-tests-session-secret-0123456789abcdef",
   DATA_ENCRYPTION_KEY: "unit-tests-data-key-0123456789abcdefghijkl",
 };
-const saved: Record<string, string | undefined> = {};
-
-beforeEach(() => {
-  for (const [key, value] of Object.entries(ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
-  resetConfigForTests();
-});
-afterEach(() => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetConfigForTests();
-});
+useConfigEnv(ENV);
 
 const OWNER = "0b9f8d5e-2c43-4a8b-9a57-3a1f0c6e2d11";
 const secret = Buffer.from("12345678901234567890", "ascii");
