@@ -1,5 +1,6 @@
 import "server-only";
-import { getSession, saveSignedInSession } from "../session";
+import type { IronSession } from "iron-session";
+import { getSession, saveSignedInSession, type SessionData } from "../session";
 import { createUserSession } from "../sessions/user-sessions";
 import type { UserProfile } from "../users";
 import { signInAssurance, type SignInProof } from "./sign-in-assurance";
@@ -18,12 +19,17 @@ export interface VerifiedSignIn {
 /**
  * Starts this browser's session for a verified sign-in, worth what signInAssurance says: every
  * sign-in route ends here, so none decides a session's strength on its own. Returns the public
- * profile the route answers with.
+ * profile the route answers with. `session`: the cookie the route already opened, if it did (each
+ * opening decrypts it again).
  */
-export async function completeSignIn(signIn: VerifiedSignIn, now = Date.now()): Promise<{ id: string; email: string; displayName: string }> {
+export async function completeSignIn(
+  signIn: VerifiedSignIn,
+  session?: IronSession<SessionData>,
+  now = Date.now(),
+): Promise<{ id: string; email: string; displayName: string }> {
   const { user, proof } = signIn;
   const assurance = signInAssurance(proof);
-  const session = await getSession();
+  session ??= await getSession();
   const sessionId = signIn.sessionId ?? (await createUserSession(user.id, session.sessionId, new Date(now), assurance.passkeyId));
   await saveSignedInSession(session, { userId: user.id, methods: assurance.methods, mfa: assurance.mfa, sessionId }, now);
   return { id: user.id, email: user.email, displayName: user.displayName };

@@ -6,13 +6,14 @@ import { verifyAuthentication } from "@/server/webauthn/verify-authentication";
 
 export const POST = withErrors(async (req) => {
   const body = await readJson(req, AuthenticationVerifyBody);
+  const session = await getSession();
   // Verifying also starts the server-side session (ending this browser's previous one) and reads
   // the accepted credentials, which the browser passes on to password managers (Signal API).
   const signIn = await verifyAuthentication({
     ...body,
     binding: await getBinding(),
-    previousSessionId: (await getSession()).sessionId,
+    previousSessionId: session.sessionId,
     ctx: auditContext(req),
   });
-  return Response.json({ user: await completeSignIn(signIn), signals: signIn.signals });
+  return Response.json({ user: await completeSignIn(signIn, session), signals: signIn.signals });
 });
