@@ -5,7 +5,7 @@
 // a production build (`npm start`) using the same DATABASE_URL and
 // SESSION_SECRET as the server. It signs in as a benchmark administrator (made if missing) with a
 // fresh Temporary Access Pass, the way a person would.
-import { parseArgs, runMain } from "../lib/cli";
+import { intArg as intArgOf, parseArgs, runMain, stringArg as stringArgOf } from "../lib/cli";
 import { applyDatabaseEnv, openDatabase } from "../lib/database";
 
 const USAGE =
@@ -16,6 +16,9 @@ interface Step {
   name: string;
   path: string;
 }
+
+const stringArg = (args: Map<string, string | true>, name: string, fallback: string) => stringArgOf(args, name, fallback, USAGE);
+const intArg = (args: Map<string, string | true>, name: string, fallback: number) => intArgOf(args, name, fallback, USAGE);
 
 await runMain(async () => {
   const args = parseArgs(process.argv.slice(2));
@@ -101,18 +104,4 @@ async function signInAsBenchAdmin(baseUrl: string): Promise<string> {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function stringArg(args: Map<string, string | true>, name: string, fallback: string): string {
-  const value = args.get(name);
-  if (value === true) throw new Error(`--${name} needs a value. ${USAGE}`);
-  return value ?? fallback;
-}
-
-function intArg(args: Map<string, string | true>, name: string, fallback: number): number {
-  const value = args.get(name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value === true || !Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number above 0. ${USAGE}`);
-  return n;
 }

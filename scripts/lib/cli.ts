@@ -28,3 +28,19 @@ export function parseArgs(argv: string[]): Map<string, string | true> {
   }
   return args;
 }
+
+/** A `--name value` argument, or `fallback` when it is absent. */
+export function stringArg(args: Map<string, string | true>, name: string, fallback: string, usage: string): string {
+  const value = args.get(name);
+  if (value === true) throw new Error(`--${name} needs a value. ${usage}`);
+  return value ?? fallback;
+}
+
+/** A `--name N` argument (a whole number above 0), or `fallback` when it is absent. */
+export function intArg(args: Map<string, string | true>, name: string, fallback: number, usage: string): number {
+  const value = args.get(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value === true || !Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number above 0. ${usage}`);
+  return n;
+}
