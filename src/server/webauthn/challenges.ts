@@ -88,15 +88,28 @@ function invalid() {
   );
 }
 
+/** What the relying party reads of clientDataJSON itself, before the library checks the rest. */
+export interface ClientData {
+  /** The challenge the browser signed. */
+  challenge: string;
+  /** Set by a browser running the ceremony in a frame (see framedCeremonyProblem). */
+  crossOrigin?: unknown;
+  topOrigin?: unknown;
+}
+
 /**
- * The challenge the browser signed, read from clientDataJSON. The library checks it again against
- * the stored one; reading it first lets us find (and consume) the right row.
+ * clientDataJSON, decoded once. The library checks the challenge again against the stored one;
+ * reading it first lets us find (and consume) the right row.
+ * @throws INVALID_REQUEST when it is not JSON or carries no well-formed challenge
  */
-export function readClientChallenge(clientDataJSON: string): string {
+export function readClientData(clientDataJSON: string): ClientData {
   try {
     const data: unknown = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8"));
     if (data && typeof data === "object" && "challenge" in data && typeof data.challenge === "string") {
-      if (/^[A-Za-z0-9_-]{16,512}$/.test(data.challenge)) return data.challenge;
+      if (/^[A-Za-z0-9_-]{16,512}$/.test(data.challenge)) {
+        const { crossOrigin, topOrigin } = data as { crossOrigin?: unknown; topOrigin?: unknown };
+        return { challenge: data.challenge, crossOrigin, topOrigin };
+      }
     }
   } catch {
     // fall through

@@ -1,4 +1,5 @@
 import "server-only";
+import type { ClientData } from "./challenges";
 
 /**
  * Why a response came from a ceremony run inside a frame, or null when it did not. This app is
@@ -7,15 +8,7 @@ import "server-only";
  * our pages: the relying party must check it (§7.1 step 11, §7.2 step 14). The library accepts
  * `crossOrigin: true` when `topOrigin` is absent and ignores a `topOrigin` without it.
  */
-export function framedCeremonyProblem(clientDataJSON: string): string | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8"));
-  } catch {
-    return "clientDataJSON is not JSON";
-  }
-  if (!data || typeof data !== "object") return "clientDataJSON is not an object";
-  const { crossOrigin, topOrigin } = data as { crossOrigin?: unknown; topOrigin?: unknown };
+export function framedCeremonyProblem({ crossOrigin, topOrigin }: Pick<ClientData, "crossOrigin" | "topOrigin">): string | null {
   if (crossOrigin !== undefined && crossOrigin !== false) return "ceremony run in a cross-origin frame (crossOrigin)";
   if (topOrigin !== undefined) return "ceremony run in a frame (topOrigin)";
   return null;

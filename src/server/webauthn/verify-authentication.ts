@@ -18,7 +18,7 @@ import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
 import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import type { UserProfile } from "../users";
-import { readClientChallenge } from "./challenges";
+import { readClientData, type ClientData } from "./challenges";
 import { isEc2Key } from "./credential-key-problem";
 import { isStrictDerEcdsaSignature } from "./der-signature";
 import { framedCeremonyProblem } from "./framed-ceremony";
@@ -86,7 +86,8 @@ interface CeremonyRow {
 export async function verifyAuthentication(input: VerifyAuthenticationInput): Promise<PasskeySignIn> {
   const { response, ctx } = input;
   const credentialId = response.id;
-  const challengeValue = readClientChallenge(response.response.clientDataJSON);
+  const clientData = readClientData(response.response.clientDataJSON);
+  const challengeValue = clientData.challenge;
   const failureAudit = (failure: Failure): AuditEntry => ({
     type: failure.code === "COUNTER_REGRESSION" ? "passkey.counter_regression" : "passkey.authentication",
     outcome: "failure",
@@ -120,7 +121,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
           LEFT JOIN "consumed" c ON true
           LEFT JOIN "Passkey" p ON p."credentialId" = ${credentialId}
           LEFT JOIN "User" u ON u."id" = p."userId"`;
-      const checked = await checkAssertion(response, row!);
+      const checked = await checkAssertion(response, clientData, row!);
       if ("failure" in checked) {
         await recordAudit(tx, ctx, failureAudit(checked.failure));
         return checked;
@@ -203,7 +204,7 @@ type CheckedAssertion =
     };
 
 /** Every rule of a passkey sign-in on what the first statement read; writes nothing. */
-async function checkAssertion(response: AuthenticationResponseJSON, row: CeremonyRow): Promise<CheckedAssertion> {
+async function checkAssertion(response: AuthenticationResponseJSON, clientData: ClientData, row: CeremonyRow): Promise<CheckedAssertion> {
   const config = getConfig();
   const fail = (code: FailureCode, reason: string, subjectUserId: string | null = null, message = FAILED_MESSAGE, rule?: string) => ({
     failure: { code, reason, subjectUserId, message, ...(rule && { rule }) },
@@ -223,7 +224,7 @@ async function checkAssertion(response: AuthenticationResponseJSON, row: Ceremon
     return fail("AUTHENTICATION_FAILED", "user handle mismatch", owner.id);
   }
 
-  const framed = framedCeremonyProblem(response.response.clientDataJSON);
+  const framed = framedCeremonyProblem(clientData);
   if (framed) return fail("AUTHENTICATION_FAILED", framed, owner.id);
 
   if (isEc2Key(row.publicKey!) && !isStrictDerEcdsaSignature(Buffer.from(response.response.signature, "base64url"))) {

@@ -13,7 +13,7 @@ import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
 import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
-import { consumeChallenge, readClientChallenge } from "./challenges";
+import { consumeChallenge, readClientData } from "./challenges";
 import { credentialKeyProblem } from "./credential-key-problem";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
@@ -69,10 +69,11 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
     return new AppError(code, message, { cause: reason });
   };
 
+  const clientData = readClientData(response.response.clientDataJSON);
   let challenge;
   try {
     challenge = await consumeChallenge(
-      readClientChallenge(response.response.clientDataJSON),
+      clientData.challenge,
       auto ? "autoRegistration" : "registration",
       input.binding,
     );
@@ -85,7 +86,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   if (challenge.userId !== user.userId) {
     throw await fail("CHALLENGE_INVALID", "This request is no longer valid. Please start again.", "challenge of another user");
   }
-  const framed = framedCeremonyProblem(response.response.clientDataJSON);
+  const framed = framedCeremonyProblem(clientData);
   if (framed) throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", framed);
   // Read again, not trusted from the options: the policy may have changed in between.
   const policy = await getPasskeyPolicy();
