@@ -19,11 +19,7 @@ export function clientIp(forwardedFor: string | null, trustedProxies: readonly s
   if (hops.length === 0) return null;
   if (trustedProxies.length === 0) return validOrNull(hops.at(-1)!);
 
-  const trusted = new BlockList();
-  for (const range of trustedProxies) {
-    const [address, prefix] = range.split("/") as [string, string];
-    trusted.addSubnet(address, Number(prefix), isIP(address) === 6 ? "ipv6" : "ipv4");
-  }
+  const trusted = trustedProxyList(trustedProxies);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     const family = isIP(hop);
@@ -35,8 +31,26 @@ export function clientIp(forwardedFor: string | null, trustedProxies: readonly s
   return hops[0]!;
 }
 
+// Built once per list: the configuration's list lives as long as the process, and every request
+// checks against it.
+const proxyLists = new WeakMap<readonly string[], BlockList>();
+
+/** TRUSTED_PROXIES' CIDR ranges ("10.0.0.0/8", "2001:db8::1/128", as config.ts writes them) as a BlockList. */
+export function trustedProxyList(ranges: readonly string[]): BlockList {
+  let list = proxyLists.get(ranges);
+  if (!list) {
+    list = new BlockList();
+    for (const range of ranges) {
+      const [address, prefix] = range.split("/") as [string, string];
+      list.addSubnet(address, Number(prefix), isIP(address) === 6 ? "ipv6" : "ipv4");
+    }
+    proxyLists.set(ranges, list);
+  }
+  return list;
+}
+
 /** Strips what proxies add around an address: "[2001:db8::1]:443", "192.0.2.1:5000", "::ffff:192.0.2.1". */
-function normalizeAddress(raw: string): string {
+export function normalizeAddress(raw: string): string {
   let address = raw;
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
   if (bracketed) address = bracketed[1]!;

@@ -1,10 +1,10 @@
 // forwardedFor: the X-Forwarded-For our HTTP server hands to Next.js, decided from the connection.
 import { describe, expect, it } from "vitest";
-import { forwardedFor, peerAddress, proxyBlockList } from "../../../scripts/lib/forwarded-for";
-import { clientIp } from "@/server/http/client-ip";
+import { forwardedFor, peerAddress } from "../../../scripts/lib/forwarded-for";
+import { clientIp, trustedProxyList } from "@/server/http/client-ip";
 
-const none = proxyBlockList([]);
-const proxies = proxyBlockList(["10.0.0.0/8", "2001:db8:a::/48", "127.0.0.1/32"]);
+const none = trustedProxyList([]);
+const proxies = trustedProxyList(["10.0.0.0/8", "2001:db8:a::/48", "127.0.0.1/32"]);
 
 describe("forwardedFor without trusted proxies", () => {
   it("replaces a client-sent header with the peer's address", () => {
@@ -49,9 +49,9 @@ describe("forwardedFor behind trusted proxies", () => {
 
   it("leads client-ip.ts to the client, not to a forged entry on the left", () => {
     const ranges = ["10.0.0.0/8"];
-    const header = forwardedFor("192.0.2.66, 203.0.113.7", "10.1.2.3", proxyBlockList(ranges));
+    const header = forwardedFor("192.0.2.66, 203.0.113.7", "10.1.2.3", trustedProxyList(ranges));
     expect(clientIp(header, ranges)).toBe("203.0.113.7");
-    expect(clientIp(forwardedFor("192.0.2.66", "203.0.113.9", proxyBlockList(ranges)), ranges)).toBe("203.0.113.9");
+    expect(clientIp(forwardedFor("192.0.2.66", "203.0.113.9", trustedProxyList(ranges)), ranges)).toBe("203.0.113.9");
   });
 });
 
