@@ -5,9 +5,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { randomBytes } from "node:crypto";
-import { allowedMethods } from "../../src/server/http/allowed-methods";
+import { refuseMethod } from "../../src/server/http/allowed-methods";
 import { buildSecurityHeaders } from "../../src/server/http/security-headers";
-import { forwardedFor, proxyBlockList } from "./forwarded-for";
+import { trustedProxyList } from "../../src/server/http/client-ip";
+import { forwardedFor } from "./forwarded-for";
 import { ROOT } from "./paths";
 
 export interface ServeOptions {
@@ -33,7 +34,7 @@ export interface Serving {
 
 /** Prepares Next.js (the production build in .next, or the development server) and listens on `port`. */
 export async function serve({ dev, port, trustedProxies, origins }: ServeOptions): Promise<Serving> {
-  const proxies = proxyBlockList(trustedProxies);
+  const proxies = trustedProxyList(trustedProxies);
   const server = createServer();
   const app = next({ dev, dir: ROOT, hostname: "localhost", port, httpServer: server });
   await app.prepare();
@@ -50,14 +51,13 @@ export async function serve({ dev, port, trustedProxies, origins }: ServeOptions
     if (UNFETCHABLE_METHODS.has(req.method ?? "")) {
       // Our JSON 405, with Allow and the security headers every answer carries (as src/proxy.ts sets them).
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-      const allow = (allowedMethods(pathname) ?? ["GET", "HEAD", "OPTIONS"]).join(", ");
+      const refusal = refuseMethod(req.method!, pathname);
       const nonce = randomBytes(16).toString("base64");
       for (const [name, value] of buildSecurityHeaders({ nonce, origins, development: dev, pathname })) res.setHeader(name, value);
       res.setHeader("Cache-Control", "no-store");
-      res.setHeader("Allow", allow);
-      res.setHeader("Content-Type", "application/json");
-      res.statusCode = 405;
-      res.end(JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `This address does not take ${req.method} requests; it takes ${allow}.` } }));
+      refusal.headers.forEach((value, name) => res.setHeader(name, value));
+      res.statusCode = refusal.status;
+      void refusal.text().then((body) => res.end(body));
       return;
     }
     setClientAddress(req);

@@ -61,6 +61,21 @@ export function allowedMethods(pathname: string): string[] | null {
 export function methodNotAllowed(method: string, pathname: string): Response | null {
   const allowed = allowedMethods(pathname);
   if (!allowed || allowed.includes(method)) return null;
+  return methodNotAllowedResponse(method, allowed);
+}
+
+/** What a page (any path no route file serves) answers: Next.js adds HEAD and OPTIONS to GET. */
+const PAGE_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+/**
+ * Our JSON 405 for a method nothing here takes (TRACE, which Next.js cannot even be handed), at a
+ * route or at a page.
+ */
+export function refuseMethod(method: string, pathname: string): Response {
+  return methodNotAllowedResponse(method, allowedMethods(pathname) ?? PAGE_METHODS);
+}
+
+function methodNotAllowedResponse(method: string, allowed: string[]): Response {
   const allow = allowed.join(", ");
   return Response.json(
     { error: { code: "METHOD_NOT_ALLOWED", message: `This address does not take ${method.slice(0, 16)} requests; it takes ${allow}.` } },
