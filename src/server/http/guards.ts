@@ -3,7 +3,7 @@ import type { AuditContext } from "../audit";
 import { requireAdmin, requireFreshAdmin, type SignedInAdmin } from "../admin/require-admin";
 import { AppError } from "../errors";
 import { getSignedInUser, type SignedInUser } from "../session";
-import { auditContext, withErrors } from "./route";
+import { auditContext, SAFE_METHODS, withErrors } from "./route";
 
 // One guard per audience, each wrapping withErrors (error mapping and the cross-site check):
 // - withErrors alone: anyone (sign-in, sign-out, WebAuthn sign-in ceremonies);
@@ -11,8 +11,6 @@ import { auditContext, withErrors } from "./route";
 //   server function that needs it, with the request's user;
 // - adminRoute: an administrator signed in with multifactor; fresh multifactor for any change.
 // See docs/decisions/013-what-a-session-is-worth.md.
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface RouteContext<P> {
   audit: AuditContext;

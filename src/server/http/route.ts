@@ -11,7 +11,7 @@ import { clientIp } from "./client-ip";
 /** Largest JSON body any endpoint accepts: a WebAuthn response with attestation fits easily. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function errorResponse(code: ErrorCode, message: string, headers?: HeadersInit): Response {
   return Response.json({ error: { code, message } }, { status: ERROR_STATUS[code], headers });
