@@ -88,6 +88,16 @@ await runMain(async () => {
   const monitor = new pg.Client({ connectionString: serverUrl });
   await monitor.connect();
   const databaseUrl = withDatabase(serverUrl, database);
+  // The server's configuration, set before anything here reads it (the bulk load hashes its
+  // password through the server's bounded hash slots, which read their limits from it).
+  const stamp = randomBytes(6).toString("hex");
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: `bench-${stamp}-${randomBytes(24).toString("base64url")}`,
+    RP_ID: "localhost",
+    ORIGINS: `http://localhost:${port}`,
+    PORT: String(port),
+  });
   try {
     const exists = await monitor.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (exists.rowCount === 0) await monitor.query(`CREATE DATABASE "${database}"`);
@@ -102,14 +112,6 @@ await runMain(async () => {
     console.log(`Database ${database}: ${users.toLocaleString("en-US")} users.`);
 
     // 2. The people the load generator plays, made directly in the database with a pass each.
-    const stamp = randomBytes(6).toString("hex");
-    Object.assign(process.env, {
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: `bench-${stamp}-${randomBytes(24).toString("base64url")}`,
-      RP_ID: "localhost",
-      ORIGINS: `http://localhost:${port}`,
-      PORT: String(port),
-    });
     const people = await makePeople(signInPeople, registerPeople);
 
     // 3. The production server.
