@@ -80,7 +80,13 @@ describe("registration options", () => {
       requireResidentKey: true,
       userVerification: "preferred",
     });
-    expect(options.pubKeyCredParams.map((p) => p.alg)).toContain(-7);
+    // EdDSA, ES256, RS256 on every runtime: never a post-quantum algorithm that one supported
+    // Node.js could verify and another could not.
+    expect(options.pubKeyCredParams).toEqual([
+      { alg: -8, type: "public-key" },
+      { alg: -7, type: "public-key" },
+      { alg: -257, type: "public-key" },
+    ]);
     expect(options.excludeCredentials).toEqual([]);
 
     const challenge = await challengeRow(options.challenge);
@@ -541,6 +547,21 @@ describe("registration verification: refusals", () => {
     await rejectsWith(verifyRegistration({ response, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
     await expectNothingStored(user.id, response.id);
     await expectFailureAudit(user.id, response.id, /^public key: /);
+  });
+
+  it.each([
+    ["an ML-DSA-44 key (post-quantum, not offered)", [[1, 7], [3, -48], [-1, randomBytes(1312)]]],
+    ["an ES384 key (a valid key, but not offered)", [[1, 2], [3, -35], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]]],
+  ] as Array<[string, Array<[number, number | Uint8Array]>]>)("refuses %s and stores nothing (REGISTRATION_FAILED)", async (_, entries) => {
+    const { user, session, binding, options, authenticator } = await startRegistration();
+    const response = withPublicKey(
+      authenticator.createCredential({ options, origin: TEST_ORIGIN }),
+      cborEncode(new Map(entries.map(([k, v]) => [k, v instanceof Uint8Array ? new Uint8Array(v) : v]))),
+    );
+
+    await rejectsWith(verifyRegistration({ response, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
+    await expectNothingStored(user.id, response.id);
+    await expectFailureAudit(user.id, response.id, /Unexpected public key alg/);
   });
 
   it("lets exactly one of two concurrent verifications of one challenge succeed", async () => {

@@ -1,4 +1,4 @@
-import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { generateRegistrationOptions, verifyRegistrationResponse } from "../fixtures/webauthn-library";
 import { describe, expect, it } from "vitest";
 import { fromBase64url, SoftAuthenticator } from "../fixtures/soft-authenticator";
 

@@ -4,7 +4,7 @@ import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
-} from "@simplewebauthn/server";
+} from "../fixtures/webauthn-library";
 import type { WebAuthnCredential } from "@simplewebauthn/server";
 import {
   SoftAuthenticator,

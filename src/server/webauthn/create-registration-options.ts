@@ -8,6 +8,7 @@ import { getPasskeyPolicy, isUserTargeted, type PasskeyPolicy } from "../policy/
 import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import type { SignedInUser } from "../session";
 import { createChallenge } from "./challenges";
+import { SUPPORTED_ALGORITHM_IDS } from "./credential-key-problem";
 import { requireFreshMultifactor } from "../require-fresh";
 import { assertCeremonyRateAllowed, ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
 import type { ChallengePurpose } from "@/generated/prisma/enums";
@@ -69,6 +70,7 @@ export async function createRegistrationOptions(
     // configured default (an authenticator may still answer "none", which is then refused).
     attestationType: policy.enforceAttestation ? "direct" : config.attestation,
     timeout: 120_000,
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
     excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
     // A fresh object on every call: the library mutates its shared default selection object.
     authenticatorSelection: {

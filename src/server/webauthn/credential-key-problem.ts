@@ -16,6 +16,14 @@ const KEY_SHAPES: Record<number, { kty: number; crv?: number; coordinateBytes?: 
   [-39]: { kty: 3 }, // PS512
 };
 
+/**
+ * The signature algorithms a new passkey may use, most preferred first: EdDSA, ES256, RS256 (COSE
+ * -8, -7, -257). Named here rather than left to the library's default, which on a runtime with
+ * post-quantum WebCrypto (Node.js 24) puts ML-DSA-44 first: a key of that kind could not be
+ * verified on Node.js 22, which this server also runs on, and the check itself warns on Node.js 24.
+ */
+export const SUPPORTED_ALGORITHM_IDS: number[] = [-8, -7, -257];
+
 // COSE key labels (RFC 9052 §7.1, RFC 9053 §7).
 const KTY = 1;
 const ALG = 3;

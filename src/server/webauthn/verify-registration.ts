@@ -14,7 +14,7 @@ import { AppError } from "../errors";
 import { passkeySummarySelect, toPasskeySummary } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
 import { consumeChallenge, readClientData } from "./challenges";
-import { credentialKeyProblem } from "./credential-key-problem";
+import { credentialKeyProblem, SUPPORTED_ALGORITHM_IDS } from "./credential-key-problem";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
 import { getPasskeyPolicy, isUserTargeted } from "../policy/passkey-policy";
@@ -109,6 +109,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
       expectedChallenge: challenge.value,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
       // A conditional create may complete without any gesture (WebAuthn L3 §5.1.3, "conditional"
       // mediation): the authenticator reports no user presence and the spec gives no user
       // verification guarantee either. Both are waived for that ceremony's challenge only, which
