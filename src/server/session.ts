@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { getIronSession, type IronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
+import { sealCookie, unsealCookie } from "./session-seal";
 import { deleteUserSession, isUserSessionActive } from "./sessions/user-sessions";
 import {
   BINDING_COOKIE,
@@ -16,7 +16,21 @@ import {
 
 export type { AuthMethod, SessionData };
 
-export function sessionOptions(base = SESSION_COOKIE): SessionOptions {
+/** A sealed cookie's data, with save() (seal and set it) and destroy() (clear it). */
+export type CookieSession<T extends object> = Partial<T> & {
+  save(): Promise<void>;
+  destroy(): void;
+};
+
+export interface SealedCookieOptions {
+  cookieName: string;
+  password: string;
+  /** How long a seal is good for, in seconds; the cookie lives a minute less (clock skew). */
+  ttl: number;
+  cookieOptions: { httpOnly: true; sameSite: "lax"; secure: boolean; path: "/" };
+}
+
+export function sessionOptions(base = SESSION_COOKIE): SealedCookieOptions {
   const config = getConfig();
   return {
     cookieName: cookieName(base, config.secureCookies),
@@ -27,27 +41,42 @@ export function sessionOptions(base = SESSION_COOKIE): SessionOptions {
   };
 }
 
-export async function getSession(): Promise<IronSession<SessionData>> {
+export async function getSession(): Promise<CookieSession<SessionData>> {
   return readSealedCookie<SessionData>(sessionOptions());
 }
 
 /**
- * The sealed cookie as a session; a seal that cannot be opened reads as no cookie. iron-session
- * itself does that only for an expired seal or a wrong MAC, and throws on a malformed one ("Wrong
- * mac prefix", bad base64 or JSON): a cookie the client can edit must never become a 500.
+ * The sealed cookie as a session (src/server/session-seal.ts). A seal that cannot be opened (another
+ * secret, altered, expired, malformed: the client can send anything) reads as no cookie.
  */
-async function readSealedCookie<T extends object>(options: SessionOptions): Promise<IronSession<T>> {
+async function readSealedCookie<T extends object>(options: SealedCookieOptions): Promise<CookieSession<T>> {
   const store = await cookies();
-  try {
-    return await getIronSession<T>(store, options);
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith("iron-session: Bad usage")) throw error;
-    const withoutSeal = {
-      get: ((name: string) => (name === options.cookieName ? undefined : store.get(name))) as typeof store.get,
-      set: store.set.bind(store),
-    };
-    return getIronSession<T>(withoutSeal, options);
-  }
+  const sealed = store.get(options.cookieName)?.value;
+  const session = (sealed ? unsealCookie<T>(sealed, options.password) : null) ?? {};
+  let destroyed = false;
+  Object.defineProperties(session, {
+    save: {
+      value: async function save(): Promise<void> {
+        if (destroyed) {
+          if (Object.keys(session).length === 0) return;
+          // Writing fields back into a destroyed session would sign the browser in again.
+          throw new Error("A destroyed session cannot be saved with data in it.");
+        }
+        store.set(options.cookieName, sealCookie(session, options.password, options.ttl), {
+          ...options.cookieOptions,
+          maxAge: Math.max(0, options.ttl - 60),
+        });
+      },
+    },
+    destroy: {
+      value: function destroy(): void {
+        destroyed = true;
+        for (const key of Object.keys(session)) delete (session as Record<string, unknown>)[key];
+        store.set(options.cookieName, "", { ...options.cookieOptions, maxAge: 0 });
+      },
+    },
+  });
+  return session as CookieSession<T>;
 }
 
 /** 128 random bits: enough that nobody can guess another browser's binding. */
@@ -55,7 +84,7 @@ export function newBinding(): string {
   return randomBytes(16).toString("base64url");
 }
 
-async function getBindingCookie(): Promise<IronSession<BindingData>> {
+async function getBindingCookie(): Promise<CookieSession<BindingData>> {
   return readSealedCookie<BindingData>(sessionOptions(BINDING_COOKIE));
 }
 
@@ -86,7 +115,7 @@ export interface SignedInUser {
  * completeSignIn (src/server/sign-in) calls it: that is where a sign-in's worth is decided.
  */
 export async function saveSignedInSession(
-  session: IronSession<SessionData>,
+  session: CookieSession<SessionData>,
   user: { userId: string; methods: AuthMethod[]; mfa: boolean; sessionId: string },
   now = Date.now(),
 ): Promise<void> {

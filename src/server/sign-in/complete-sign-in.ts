@@ -1,6 +1,5 @@
 import "server-only";
-import type { IronSession } from "iron-session";
-import { getSession, saveSignedInSession, type SessionData } from "../session";
+import { getSession, saveSignedInSession, type CookieSession, type SessionData } from "../session";
 import { createUserSession } from "../sessions/user-sessions";
 import type { UserProfile } from "../users";
 import { signInAssurance, type SignInProof } from "./sign-in-assurance";
@@ -24,7 +23,7 @@ export interface VerifiedSignIn {
  */
 export async function completeSignIn(
   signIn: VerifiedSignIn,
-  session?: IronSession<SessionData>,
+  session?: CookieSession<SessionData>,
   now = Date.now(),
 ): Promise<{ id: string; email: string; displayName: string }> {
   const { user, proof } = signIn;
