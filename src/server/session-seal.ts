@@ -94,8 +94,10 @@ export function unsealCookie<T extends object>(sealed: string, secret: string, n
   const s = sealerFor(secret);
   const base = parts.slice(0, 6).join("*");
   const integrityKey = keyFor(s, integritySalt, false);
-  const expected = createHmac("sha256", integrityKey).update(base).digest();
-  const mac = Buffer.from(macText, "base64url");
+  // Compared as text, in its one canonical encoding: another spelling of the same bytes (base64's
+  // last character carries spare bits) is not the seal this process made.
+  const expected = Buffer.from(createHmac("sha256", integrityKey).update(base).digest("base64url"));
+  const mac = Buffer.from(macText);
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return null;
   // Verified: the secret's holder chose these salts; remember their keys for the next request.
   if (!s.keys.has(integritySalt)) rememberKey(s, integritySalt, integrityKey);
