@@ -5,10 +5,11 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { randomBytes } from "node:crypto";
-import { refuseMethod } from "../../src/server/http/allowed-methods";
+import { methodNotAllowed, refuseMethod } from "../../src/server/http/allowed-methods";
 import { buildSecurityHeaders } from "../../src/server/http/security-headers";
 import { trustedProxyList } from "../../src/server/http/client-ip";
 import { forwardedFor } from "./forwarded-for";
+import { requestPath } from "./request-path";
 import { ROOT } from "./paths";
 
 export interface ServeOptions {
@@ -20,10 +21,7 @@ export interface ServeOptions {
   origins: readonly string[];
 }
 
-/**
- * Methods Node parses but the fetch API refuses to build a Request for: Next.js throws on them
- * before src/proxy.ts runs and answers 500, so this server answers them itself.
- */
+/** Methods Node parses but the fetch API refuses to build a Request for. */
 const UNFETCHABLE_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 export interface Serving {
@@ -47,20 +45,32 @@ export async function serve({ dev, port, trustedProxies, origins }: ServeOptions
     else req.headers["x-forwarded-for"] = value;
   };
 
+  // Every answer's security headers, and the JSON 405 for a method a route does not take, come
+  // from here before Next.js sees the request (decision 017): Next.js's proxy would cost every
+  // request a second trip through its request pipeline for what these few lines do.
   server.on("request", (req, res) => {
-    if (UNFETCHABLE_METHODS.has(req.method ?? "")) {
-      // Our JSON 405, with Allow and the security headers every answer carries (as src/proxy.ts sets them).
-      const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-      const refusal = refuseMethod(req.method!, pathname);
-      const nonce = randomBytes(16).toString("base64");
-      for (const [name, value] of buildSecurityHeaders({ nonce, origins, development: dev, pathname })) res.setHeader(name, value);
+    const pathname = requestPath(req.url);
+    const nonce = randomBytes(16).toString("base64");
+    const headers = buildSecurityHeaders({ nonce, origins, development: dev, pathname });
+    for (const [name, value] of headers) res.setHeader(name, value);
+
+    const method = req.method ?? "GET";
+    // TRACE and the like: the fetch API cannot even build a Request for them, so Next.js would
+    // throw and answer 500.
+    const refusal = UNFETCHABLE_METHODS.has(method) ? refuseMethod(method, pathname) : methodNotAllowed(method, pathname);
+    if (refusal) {
       res.setHeader("Cache-Control", "no-store");
       refusal.headers.forEach((value, name) => res.setHeader(name, value));
       res.statusCode = refusal.status;
       void refusal.text().then((body) => res.end(body));
       return;
     }
+
     setClientAddress(req);
+    // Next.js puts the nonce on its own scripts from the request's copy of the policy; whatever
+    // policy the client sent is replaced.
+    req.headers["content-security-policy"] = headers.find(([name]) => name === "Content-Security-Policy")![1];
+    delete req.headers["content-security-policy-report-only"];
     handle(req, res).catch((error: unknown) => {
       console.error(`Failed to handle request for ${req.url}`, error);
       if (!res.headersSent) {
@@ -102,3 +112,4 @@ export async function serve({ dev, port, trustedProxies, origins }: ServeOptions
   };
   return { server, close };
 }
+

@@ -136,8 +136,9 @@ test.describe("methods a route does not take", () => {
     }
   });
 
-  // Next.js 16 builds a fetch Request for the proxy, and fetch forbids TRACE: it would throw and
-  // answer 500 before src/proxy.ts runs, so our HTTP server (scripts/lib/serve.ts) answers it.
+  // Next.js 16 builds a fetch Request for every request, and fetch forbids TRACE: it would throw
+  // and answer 500, so our HTTP server (scripts/lib/serve.ts) answers it, as it answers every
+  // wrong method.
   test("TRACE gets our JSON 405 too, with Allow and the security headers, on routes and pages", async ({ request }) => {
     for (const [path, allow] of [["/api/auth/tap", "POST, OPTIONS"], ["/security-info", "GET, HEAD, OPTIONS"]] as const) {
       const res = await request.fetch(path, { method: "TRACE" });

@@ -5,7 +5,8 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**
  * Every route file (src/app/** /route.ts) and the methods it exports. Next.js answers any other
- * method with an empty 405 of its own; src/proxy.ts answers it with our JSON error instead.
+ * method with an empty 405 of its own; our HTTP server (scripts/lib/serve.ts) answers it first,
+ * with our JSON error.
  * tests/unit/http/allowed-methods.test.ts walks the route files and fails when this table is not
  * exactly what they export, so a new route or method cannot be forgotten here.
  */

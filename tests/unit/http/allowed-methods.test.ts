@@ -1,5 +1,5 @@
-// The route table src/proxy.ts answers wrong methods from must be exactly what the route files
-// export: a new route or method that is not in it fails here.
+// The route table our HTTP server (scripts/lib/serve.ts) answers wrong methods from must be exactly
+// what the route files export: a new route or method that is not in it fails here.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
