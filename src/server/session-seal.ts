@@ -81,9 +81,10 @@ export function sealCookie(data: object, secret: string, ttlSeconds: number, now
  * expired one, one that is not JSON of an object. Never throws: the value comes from the client.
  */
 export function unsealCookie<T extends object>(sealed: string, secret: string, now = Date.now()): Partial<T> | null {
-  // The version suffix sits outside the MAC; like iron-session, read it and ignore it.
-  const at = sealed.indexOf("~");
-  const parts = (at === -1 ? sealed : sealed.slice(0, at)).split("*");
+  // The version suffix sits outside the MAC, so nothing vouches for it: anything but the "~2" that
+  // iron-session and this module write is a seal nobody wrote, and is refused.
+  if (!sealed.endsWith(VERSION_SUFFIX)) return null;
+  const parts = sealed.slice(0, -VERSION_SUFFIX.length).split("*");
   if (parts.length !== 8) return null;
   const [prefix, passwordId, encryptionSalt, ivText, encryptedText, expiry, integritySalt, macText] = parts as [
     string, string, string, string, string, string, string, string,
