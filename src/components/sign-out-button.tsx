@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
@@ -8,7 +7,6 @@ import { useHydrated } from "./use-hydrated";
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();
-  const router = useRouter();
   return (
     <button
       type="button"
@@ -19,8 +17,10 @@ export function SignOutButton() {
         try {
           await callApi("/api/auth/signout");
         } finally {
-          router.replace("/signin");
-          router.refresh();
+          // A whole new page, not a client-side transition: nothing the signed-in pages put in
+          // the router's cache outlives the session, and the sign-in page arrives with its title
+          // (a replace + refresh left the tab untitled until the refresh's payload came).
+          window.location.replace("/signin");
         }
       }}
     >
