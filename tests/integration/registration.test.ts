@@ -532,12 +532,17 @@ describe("registration verification: refusals", () => {
     expect(await passkeyRow(credentialId)).toEqual(aliceRow);
   });
 
+  // A key that contradicts its own alg is refused by our check; an algorithm the options did not
+  // offer (ML-DSA-44 included, which Node.js 24's WebCrypto could verify but 22's could not) by the
+  // library's, before ours runs.
   it.each([
-    ["an ES256 alg on an RSA key", [[1, 3], [3, -7], [-1, randomBytes(256)], [-2, Uint8Array.of(1, 0, 1)]]],
-    ["an ES256 alg on an Ed25519 key", [[1, 1], [3, -7], [-1, 6], [-2, randomBytes(32)]]],
-    ["an ES256 alg on a P-384 key", [[1, 2], [3, -7], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]]],
-    ["an RS256 alg on a P-256 key", [[1, 2], [3, -257], [-1, 1], [-2, randomBytes(32)], [-3, randomBytes(32)]]],
-  ] as Array<[string, Array<[number, number | Uint8Array]>]>)("refuses %s and stores nothing (REGISTRATION_FAILED)", async (_, entries) => {
+    ["an ES256 alg on an RSA key", [[1, 3], [3, -7], [-1, randomBytes(256)], [-2, Uint8Array.of(1, 0, 1)]], /^public key: /],
+    ["an ES256 alg on an Ed25519 key", [[1, 1], [3, -7], [-1, 6], [-2, randomBytes(32)]], /^public key: /],
+    ["an ES256 alg on a P-384 key", [[1, 2], [3, -7], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]], /^public key: /],
+    ["an RS256 alg on a P-256 key", [[1, 2], [3, -257], [-1, 1], [-2, randomBytes(32)], [-3, randomBytes(32)]], /^public key: /],
+    ["an ML-DSA-44 key (post-quantum, not offered)", [[1, 7], [3, -48], [-1, randomBytes(1312)]], /Unexpected public key alg/],
+    ["an ES384 key (a valid key, but not offered)", [[1, 2], [3, -35], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]], /Unexpected public key alg/],
+  ] as Array<[string, Array<[number, number | Uint8Array]>, RegExp]>)("refuses %s and stores nothing (REGISTRATION_FAILED)", async (_, entries, reason) => {
     const { user, session, binding, options, authenticator } = await startRegistration();
     const response = withPublicKey(
       authenticator.createCredential({ options, origin: TEST_ORIGIN }),
@@ -546,22 +551,7 @@ describe("registration verification: refusals", () => {
 
     await rejectsWith(verifyRegistration({ response, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
     await expectNothingStored(user.id, response.id);
-    await expectFailureAudit(user.id, response.id, /^public key: /);
-  });
-
-  it.each([
-    ["an ML-DSA-44 key (post-quantum, not offered)", [[1, 7], [3, -48], [-1, randomBytes(1312)]]],
-    ["an ES384 key (a valid key, but not offered)", [[1, 2], [3, -35], [-1, 2], [-2, randomBytes(48)], [-3, randomBytes(48)]]],
-  ] as Array<[string, Array<[number, number | Uint8Array]>]>)("refuses %s and stores nothing (REGISTRATION_FAILED)", async (_, entries) => {
-    const { user, session, binding, options, authenticator } = await startRegistration();
-    const response = withPublicKey(
-      authenticator.createCredential({ options, origin: TEST_ORIGIN }),
-      cborEncode(new Map(entries.map(([k, v]) => [k, v instanceof Uint8Array ? new Uint8Array(v) : v]))),
-    );
-
-    await rejectsWith(verifyRegistration({ response, user: session, binding, ctx: testCtx }), "REGISTRATION_FAILED");
-    await expectNothingStored(user.id, response.id);
-    await expectFailureAudit(user.id, response.id, /Unexpected public key alg/);
+    await expectFailureAudit(user.id, response.id, reason);
   });
 
   it("lets exactly one of two concurrent verifications of one challenge succeed", async () => {
