@@ -5,7 +5,8 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ["node_modules/**", ".next/**", "src/generated/**", "data/**", "test-results/**", "test-reports/**", "playwright-report/**", "next-env.d.ts"],
+    // bench/peers: other projects the benchmark runs beside the app, each with its own packages.
+    ignores: ["node_modules/**", ".next/**", "src/generated/**", "data/**", "test-results/**", "test-reports/**", "playwright-report/**", "next-env.d.ts", "bench/peers/**"],
   },
   {
     // Layering (DESIGN.md): routes and components never reach the database or the server-side
