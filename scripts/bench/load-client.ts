@@ -1,11 +1,13 @@
 // The benchmark's load generator, a process of its own (forked by scripts/bench/run.ts) so that its
 // CPU is counted apart from the app's. Every simulated person is a cookie jar plus a software
 // authenticator (tests/fixtures/soft-authenticator.ts) that signs real ES256 assertions: each
-// sign-in and registration is a full, valid ceremony over HTTP.
+// sign-in and registration is a full, valid ceremony over HTTP. After a "setupPeer" message it
+// drives the benchmark's peer instead (bench/peers/better-auth: Better Auth's passkey plugin) with
+// the same authenticator, HTTP client and timing.
 import { cookieName, SESSION_COOKIE } from "../../src/contracts/cookies";
 import { SoftAuthenticator } from "../../tests/fixtures/soft-authenticator";
 import { CookieJar, expectStatus, request } from "./http-client";
-import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
+import type { ClientMessage, ClientReply, PeerPerson, PersonCredentials, RunResult, Scenario } from "./protocol";
 
 interface Person {
   email: string;
@@ -16,6 +18,8 @@ interface Person {
 }
 
 let baseUrl = "";
+/** Whether this process drives the peer (after "setupPeer") rather than the app. */
+let peer = false;
 const people = { signIn: [] as Person[], register: [] as Person[], list: null as Person | null, admin: null as Person | null };
 let adminSearchPath = "";
 let adminNextPage = "";
@@ -91,8 +95,62 @@ async function setup(message: Extract<ClientMessage, { type: "setup" }>): Promis
   adminNextPage = `${adminSearchPath}&after=${encodeURIComponent(search.nextCursor)}`;
 }
 
+// The peer's routes: Better Auth's, under its default base path.
+const PEER_AUTH = "/api/auth";
+const PEER_SESSION_COOKIE = "better-auth.session_token";
+
+/**
+ * A peer person: signs up with email and password (which starts a session), then registers one
+ * passkey with that session, as Better Auth's passkey plugin requires.
+ */
+async function setupPeerPerson(account: PeerPerson): Promise<Person> {
+  const person: Person = { email: account.email, jar: new CookieJar(), authenticator: new SoftAuthenticator({ userVerified: true }), registered: 0 };
+  const name = account.email.split("@")[0]!;
+  expectStatus(await post(person, `${PEER_AUTH}/sign-up/email`, { email: account.email, password: account.password, name }), 200, `peer sign-up of ${account.email}`);
+  const options = JSON.parse(expectStatus(await get(person, `${PEER_AUTH}/passkey/generate-register-options`), 200, "peer registration options").body);
+  const response = person.authenticator.createCredential({ options, origin: baseUrl });
+  person.registered++;
+  expectStatus(await post(person, `${PEER_AUTH}/passkey/verify-registration`, { response, name: "Bench key 1" }), 200, "peer registration verify");
+  return person;
+}
+
+/**
+ * The peer's passkey sign-in, as its browser client makes it with no cookies: usernameless options
+ * (a GET, which sets the signed challenge cookie), the assertion, verify (POST with the Origin
+ * header, which starts the session and sets its cookie).
+ */
+async function peerSignIn(person: Person): Promise<void> {
+  const jar = new CookieJar();
+  const options = JSON.parse(
+    expectStatus(jar.take(await request(baseUrl, "GET", `${PEER_AUTH}/passkey/generate-authenticate-options`)), 200, "peer sign-in options").body,
+  );
+  const response = person.authenticator.getAssertion({ options, origin: baseUrl });
+  const verified = jar.take(
+    await request(baseUrl, "POST", `${PEER_AUTH}/passkey/verify-authentication`, { body: { response }, cookies: jar.cookies }),
+  );
+  expectStatus(verified, 200, "peer sign-in verify");
+  if (!jar.cookies.has(PEER_SESSION_COOKIE)) throw new Error("peer sign-in verify set no session cookie");
+  person.jar = jar;
+}
+
+/** One ceremony of `scenario` against the peer; only sign-in and the trivial GET exist there. */
+function peerCeremony(scenario: Scenario, worker: number, workers: number, i: number): Promise<void> {
+  switch (scenario) {
+    case "signIn": {
+      const own = people.signIn.filter((_, k) => k % workers === worker);
+      return peerSignIn(own[i % own.length]!);
+    }
+    case "trivialGet":
+      // Better Auth's own health endpoint, through its router like every other route.
+      return request(baseUrl, "GET", `${PEER_AUTH}/ok`).then((res) => void expectStatus(res, 200, "peer trivial GET"));
+    default:
+      throw new Error(`the peer has no "${scenario}" ceremony`);
+  }
+}
+
 /** One ceremony of `scenario` by worker `worker` (its i-th); people are split between workers. */
 function ceremony(scenario: Scenario, worker: number, workers: number, i: number): Promise<void> {
+  if (peer) return peerCeremony(scenario, worker, workers, i);
   switch (scenario) {
     case "signIn": {
       const own = people.signIn.filter((_, k) => k % workers === worker);
@@ -150,6 +208,12 @@ process.on("message", (message: ClientMessage) => {
   const handle = async (): Promise<ClientReply> => {
     if (message.type === "setup") {
       await setup(message);
+      return { type: "ready" };
+    }
+    if (message.type === "setupPeer") {
+      baseUrl = message.baseUrl;
+      peer = true;
+      for (const account of message.signIn) people.signIn.push(await setupPeerPerson(account));
       return { type: "ready" };
     }
     if (message.type === "run") return { type: "result", result: await run(message.scenario, message.concurrency, message.count, message.maxMs) };

@@ -15,6 +15,12 @@ export interface PersonCredentials {
   code: string;
 }
 
+/** A person of the peer (bench/peers/better-auth), who signs up with an email address and a password. */
+export interface PeerPerson {
+  email: string;
+  password: string;
+}
+
 export type ClientMessage =
   | {
       type: "setup";
@@ -24,6 +30,12 @@ export type ClientMessage =
       list: PersonCredentials;
       admin: PersonCredentials;
       adminQuery: string;
+    }
+  | {
+      /** Drive the peer instead: sign `signIn` up, each registering one passkey (signIn and trivialGet only). */
+      type: "setupPeer";
+      baseUrl: string;
+      signIn: PeerPerson[];
     }
   | { type: "run"; scenario: Scenario; concurrency: number; count: number; maxMs: number }
   | { type: "exit" };

@@ -1,4 +1,4 @@
-// `npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick]`
+// `npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--peer]`
 //
 // Times every user-facing ceremony against the production build (`next build`, served by
 // scripts/server.ts as `npm start` serves it) on a real PostgreSQL, with the load generator in a process of its
@@ -8,6 +8,11 @@
 // milliseconds per ceremony of the app, of PostgreSQL and of the load generator (/proc/<pid>/stat).
 // Beside them, the floors: a raw node:crypto ES256 verify, verifyAuthenticationResponse alone, and
 // a trivial GET on the same server. Results: bench/results/latest.{json,md}.
+//
+// With --peer, the same load generator then drives the peer, a Better Auth passkey server
+// (bench/peers/better-auth, installed there on demand, see peer.ts), through the same sign-in and
+// trivial GET plans on a database of its own (<database>_peer, made anew each run), and the report
+// puts both side by side.
 //
 // With --cpu-prof the server writes a V8 CPU profile to bench/profiles/ when the run ends (open it
 // in Chrome DevTools' Performance panel).
@@ -29,11 +34,15 @@ import { buildIfStale } from "../lib/build";
 import { parseArgs, runMain } from "../lib/cli";
 import { ROOT } from "../lib/paths";
 import { spawnServer } from "../lib/server-process";
+import { installPeerIfStale, peerVersions, recreatePeerDatabase, startPeer } from "./peer";
 import { cpuDelta, processCpuMs, processesCpu, processTreeCpu } from "./proc-stat";
-import type { ClientMessage, ClientReply, PersonCredentials, RunResult, Scenario } from "./protocol";
+import type { ClientMessage, ClientReply, PeerPerson, PersonCredentials, RunResult, Scenario } from "./protocol";
 import { renderMarkdown, type BenchReport, type FloorResult, type PhaseResult } from "./report";
 
-const USAGE = "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...] [--cpu-prof]";
+const USAGE =
+  "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...] [--cpu-prof] [--peer [--peer-port 3301]]";
+/** The ceremonies the peer has. */
+const PEER_SCENARIOS: readonly Scenario[] = ["trivialGet", "signIn"];
 const CONCURRENCY = [1, 10, 50] as const;
 const ADMIN_EMAIL = "bench-admin@example.com";
 const ADMIN_QUERY = "ada";
@@ -51,13 +60,18 @@ interface ScenarioPlan {
 await runMain(async () => {
   const args = parseArgs(process.argv.slice(2));
   for (const key of args.keys()) {
-    if (!["users", "port", "database", "quick", "only", "cpu-prof"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
+    if (!["users", "port", "database", "quick", "only", "cpu-prof", "peer", "peer-port"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
   }
   const quick = args.has("quick");
   const targetUsers = intArg(args.get("users"), quick ? 20_000 : 1_000_000, "users");
   const port = intArg(args.get("port"), 3300, "port");
   const database = String(args.get("database") ?? "si_bench");
   if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`--database must be lower-case letters, digits and _. ${USAGE}`);
+  const withPeer = args.has("peer");
+  if (withPeer && args.get("peer") !== true) throw new Error(`--peer takes no value. ${USAGE}`);
+  if (args.has("peer-port") && !withPeer) throw new Error(`--peer-port goes with --peer. ${USAGE}`);
+  const peerPort = intArg(args.get("peer-port"), port + 1, "peer-port");
+  if (withPeer && peerPort === port) throw new Error(`--peer-port must differ from --port. ${USAGE}`);
   const scale = quick ? 0.1 : 1;
   const n = (count: number) => Math.max(20, Math.round(count * scale));
 
@@ -79,9 +93,14 @@ await runMain(async () => {
     }
     plans.splice(0, plans.length, ...plans.filter((plan) => wanted.has(plan.scenario)));
   }
+  const peerPlans = withPeer ? plans.filter((plan) => PEER_SCENARIOS.includes(plan.scenario)) : [];
+  if (withPeer && peerPlans.length === 0) throw new Error(`--peer compares ${PEER_SCENARIOS.join(" and ")}: name one of them in --only.`);
   const signInPeople = quick ? 60 : 200;
   const registerPlan = plans.find((plan) => plan.scenario === "register");
   const registerPeople = registerPlan ? Math.ceil((registerPlan.warmup + registerPlan.counts.reduce((a, b) => a + b, 0)) / 9) + 60 : 0;
+
+  // The peer's packages, before the long part of the run: a failed install stops it at once.
+  if (withPeer) installPeerIfStale();
 
   // 1. The database: made once, migrated, loaded with the bulk users once.
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -118,58 +137,85 @@ await runMain(async () => {
     const statsFile = join(tmpdir(), `security-info-bench-${stamp}.json`);
     const profileDir = args.has("cpu-prof") ? join(ROOT, "bench", "profiles") : null;
     await ensurePortFree(port);
+    if (withPeer) await ensurePortFree(peerPort);
     const server = startServer(port, statsFile, profileDir);
     let client: ChildProcess | null = null;
+    let floors: FloorResult[];
+    const phases: PhaseResult[] = [];
+    let serverTransactions: BenchReport["signInServerTransactions"];
     try {
       await waitForServer(`http://localhost:${port}/signin`, server);
       const appPid = server.pid!;
 
       // 4. The floors, measured in this process on one core while the server idles.
-      const floors = await measureFloors();
+      floors = await measureFloors();
 
       // 5. The load generator: signs the people in and gives them their passkeys.
-      client = fork(join(ROOT, "scripts", "bench", "load-client.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+      client = forkClient();
       const ask = askClient(client);
       await ask({ type: "setup", baseUrl: `http://localhost:${port}`, ...people, adminQuery: ADMIN_QUERY });
-
-      const phases: PhaseResult[] = [];
-      for (const plan of plans) {
-        await ask({ type: "run", scenario: plan.scenario, concurrency: 10, count: plan.warmup, maxMs: 120_000 }).then((r) => expectNoErrors(plan, "warm-up", r));
-        for (const [i, concurrency] of CONCURRENCY.entries()) {
-          const phase = await measure({ monitor, database, appPid, clientPid: client.pid!, statsFile }, () =>
-            ask({ type: "run", scenario: plan.scenario, concurrency, count: plan.counts[i]!, maxMs: 60_000 }),
-          );
-          phases.push(summarise(plan, concurrency, phase));
-          const last = phases.at(-1)!;
-          console.log(
-            `${plan.label} @${concurrency}: ${last.throughput.toFixed(0)}/s, p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms, ` +
-              `errors ${last.errors}, app ${last.appCpuMs.toFixed(2)} ms, pg ${last.pgCpuMs.toFixed(2)} ms, ${last.statements.toFixed(1)} statements, ${last.commits.toFixed(1)} commits`,
-          );
-        }
-      }
+      phases.push(...(await runPlans(plans, { monitor, database, appPid, clientPid: client.pid!, statsFile }, ask)));
 
       // 6. PostgreSQL's own count of transactions per sign-in (read-only ones included), as a check
       // on the app's count. Backends report their counts within about ten seconds.
-      const serverTransactions = plans.some((plan) => plan.scenario === "signIn")
+      serverTransactions = plans.some((plan) => plan.scenario === "signIn")
         ? await countServerTransactions(monitor, database, () =>
             ask({ type: "run", scenario: "signIn", concurrency: 1, count: n(200), maxMs: 60_000 }),
           )
         : null;
-
-      const report: BenchReport = {
-        date: new Date().toISOString(),
-        machine: machineFacts(),
-        database: { name: database, users },
-        floors,
-        phases,
-        signInServerTransactions: serverTransactions,
-      };
-      writeResults(report);
     } finally {
-      client?.send({ type: "exit" } satisfies ClientMessage);
+      await stopClient(client);
       await stopServer(server);
       rmSync(statsFile, { force: true });
     }
+
+    // 7. The peer, once the app's server and load generator have stopped: a database of its own on
+    // the same PostgreSQL, made anew; its own server process; a new load generator; the same plans.
+    let peer: BenchReport["peer"];
+    if (withPeer) {
+      const versions = peerVersions();
+      const peerDatabase = `${database}_peer`;
+      const peerDatabaseUrl = withDatabase(serverUrl, peerDatabase);
+      console.log(`Peer: Better Auth ${versions.betterAuth} with @better-auth/passkey ${versions.passkey} on database ${peerDatabase} (made anew)...`);
+      await recreatePeerDatabase(monitor, peerDatabase, peerDatabaseUrl);
+      const peerStatsFile = join(tmpdir(), `security-info-bench-peer-${stamp}.json`);
+      await ensurePortFree(peerPort);
+      const peerServer = startPeer({ port: peerPort, databaseUrl: peerDatabaseUrl, statsFile: peerStatsFile });
+      let peerClient: ChildProcess | null = null;
+      try {
+        const peerUrl = `http://localhost:${peerPort}`;
+        await waitForServer(`${peerUrl}/api/auth/ok`, peerServer);
+        peerClient = forkClient();
+        const ask = askClient(peerClient);
+        // The same number of people as the app's sign-in, each with one passkey.
+        const password = randomBytes(18).toString("base64url");
+        const accounts: PeerPerson[] = people.signIn.map((_, i) => ({ email: `bench-peer-signin-${i}@bench.example`, password }));
+        await ask({ type: "setupPeer", baseUrl: peerUrl, signIn: accounts });
+        const label = `Better Auth ${versions.betterAuth}`;
+        const labelled = peerPlans.map((plan) => ({
+          ...plan,
+          label: `${label}: ${plan.scenario === "trivialGet" ? "trivial GET /api/auth/ok (floor)" : plan.label}`,
+        }));
+        const probes = { monitor, database: peerDatabase, appPid: peerServer.pid!, clientPid: peerClient.pid!, statsFile: peerStatsFile };
+        phases.push(...(await runPlans(labelled, probes, ask)).map((phase) => ({ ...phase, peer: true })));
+        peer = { name: "Better Auth", version: versions.betterAuth, passkeyPlugin: versions.passkey, database: peerDatabase, users: accounts.length };
+      } finally {
+        await stopClient(peerClient);
+        await stopServer(peerServer);
+        rmSync(peerStatsFile, { force: true });
+      }
+    }
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: machineFacts(),
+      database: { name: database, users },
+      floors,
+      phases,
+      signInServerTransactions: serverTransactions,
+      ...(peer ? { peer } : {}),
+    };
+    writeResults(report);
   } finally {
     await monitor.end();
   }
@@ -278,6 +324,39 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`The server did not answer ${url} within 2 minutes.`);
+}
+
+/** The load generator, a process of its own so that its CPU is counted apart. */
+function forkClient(): ChildProcess {
+  return fork(join(ROOT, "scripts", "bench", "load-client.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+}
+
+async function stopClient(client: ChildProcess | null): Promise<void> {
+  if (!client || client.exitCode !== null) return;
+  const exited = new Promise((resolve) => client.once("exit", resolve));
+  client.send({ type: "exit" } satisfies ClientMessage);
+  await Promise.race([exited, pause(5_000)]);
+}
+
+/**
+ * Each plan: an untimed warm-up at 10 clients, then the timed runs at 1, 10 and 50, each measured
+ * (CPU of the server, its database's PostgreSQL backends and the load generator; statements and
+ * commits the server counted).
+ */
+async function runPlans(plans: ScenarioPlan[], probes: Probes, ask: ReturnType<typeof askClient>): Promise<PhaseResult[]> {
+  const phases: PhaseResult[] = [];
+  for (const plan of plans) {
+    await ask({ type: "run", scenario: plan.scenario, concurrency: 10, count: plan.warmup, maxMs: 120_000 }).then((r) => expectNoErrors(plan, "warm-up", r));
+    for (const [i, concurrency] of CONCURRENCY.entries()) {
+      const phase = summarise(plan, concurrency, await measure(probes, () => ask({ type: "run", scenario: plan.scenario, concurrency, count: plan.counts[i]!, maxMs: 60_000 })));
+      phases.push(phase);
+      console.log(
+        `${plan.label} @${concurrency}: ${phase.throughput.toFixed(0)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, ` +
+          `errors ${phase.errors}, server ${phase.appCpuMs.toFixed(2)} ms, pg ${phase.pgCpuMs.toFixed(2)} ms, ${phase.statements.toFixed(1)} statements, ${phase.commits.toFixed(1)} commits`,
+      );
+    }
+  }
+  return phases;
 }
 
 function askClient(client: ChildProcess) {
