@@ -27,6 +27,8 @@ export interface PhaseResult {
   /** SQL statements (BEGIN and COMMIT included) and committing transactions per ceremony, counted by the app. */
   statements: number;
   commits: number;
+  /** The peer's phase (`--peer`): appCpuMs is then the peer server's CPU, statements and commits its own. */
+  peer?: boolean;
 }
 
 export interface BenchReport {
@@ -37,6 +39,8 @@ export interface BenchReport {
   phases: PhaseResult[];
   /** PostgreSQL's xact_commit per sign-in (every transaction, read-only ones included). */
   signInServerTransactions: { ceremonies: number; perCeremony: number } | null;
+  /** With `--peer`: the peer whose phases are in `phases` (marked `peer: true`). */
+  peer?: { name: string; version: string; passkeyPlugin: string; database: string; users: number };
 }
 
 export interface TargetCheck {
@@ -47,7 +51,8 @@ export interface TargetCheck {
 
 /** The issue's targets for one app instance, judged on the measured phases. */
 export function checkTargets(report: BenchReport): TargetCheck[] {
-  const of = (scenario: Scenario) => report.phases.filter((p) => p.scenario === scenario);
+  const ours = report.phases.filter((p) => !p.peer);
+  const of = (scenario: Scenario) => ours.filter((p) => p.scenario === scenario);
   const at = (scenario: Scenario, concurrency: number) => of(scenario).find((p) => p.concurrency === concurrency);
   const signIns = of("signIn");
   const worst = (values: number[]) => Math.max(...values);
@@ -78,9 +83,69 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       });
     }
   }
-  const errors = report.phases.reduce((sum, p) => sum + p.errors, 0);
+  const errors = ours.reduce((sum, p) => sum + p.errors, 0);
   checks.push({ target: "no errors in any phase", measured: String(errors), met: errors === 0 });
   return checks;
+}
+
+/** One figure of ours beside the peer's (`--peer`), at one number of concurrent clients. */
+export interface PeerComparison {
+  measure: string;
+  concurrency: number;
+  ours: number;
+  peer: number;
+  /** Ours ÷ the peer's; NaN when the peer's figure is 0. */
+  ratio: number;
+  /** The target, or null for a figure shown for information. */
+  target: string | null;
+  met: boolean | null;
+  /** Decimals to print the two figures with. */
+  digits: number;
+}
+
+/** The concurrencies at which ours is held against the peer. */
+export const PEER_CONCURRENCY = [10, 50] as const;
+/** Our server's CPU per sign-in may be at most this share of the peer's. */
+export const PEER_SERVER_CPU_SHARE = 0.75;
+
+/**
+ * Ours beside the peer, sign-in at 10 and 50 concurrent clients, with the targets: server CPU per
+ * sign-in ≤ 0.75× the peer's, PostgreSQL CPU per sign-in ≤ the peer's, throughput ≥ the peer's, p99
+ * at 50 clients ≤ the peer's, no errors on either side. The trivial GET's server CPU is shown
+ * beside them for information. Figures missing on either side (a run with --only) give no row.
+ */
+export function comparePeer(report: BenchReport): PeerComparison[] {
+  const find = (peer: boolean, scenario: Scenario, concurrency: number) =>
+    report.phases.find((p) => Boolean(p.peer) === peer && p.scenario === scenario && p.concurrency === concurrency);
+  const pairs = (scenario: Scenario) =>
+    PEER_CONCURRENCY.flatMap((concurrency) => {
+      const ours = find(false, scenario, concurrency);
+      const peer = find(true, scenario, concurrency);
+      return ours && peer ? [{ concurrency, ours, peer }] : [];
+    });
+  const rows: PeerComparison[] = [];
+  const add = (
+    measure: string,
+    scenario: Scenario,
+    digits: number,
+    value: (phase: PhaseResult) => number,
+    judge: ((ours: number, peer: number, concurrency: number) => { target: string; met: boolean } | null) | null,
+  ) => {
+    for (const { concurrency, ours, peer } of pairs(scenario)) {
+      const [a, b] = [value(ours), value(peer)];
+      const verdict = judge?.(a, b, concurrency) ?? null;
+      rows.push({ measure, concurrency, ours: a, peer: b, ratio: b === 0 ? Number.NaN : a / b, target: verdict?.target ?? null, met: verdict?.met ?? null, digits });
+    }
+  };
+  add("server CPU ms per sign-in", "signIn", 2, (p) => p.appCpuMs, (a, b) => ({ target: `≤ ${PEER_SERVER_CPU_SHARE}× the peer's`, met: a <= PEER_SERVER_CPU_SHARE * b }));
+  add("PostgreSQL CPU ms per sign-in", "signIn", 2, (p) => p.pgCpuMs, (a, b) => ({ target: "≤ 1.0× the peer's", met: a <= b }));
+  add("sign-ins per s", "signIn", 0, (p) => p.throughput, (a, b) => ({ target: "≥ 1.0× the peer's", met: a >= b }));
+  add("sign-in p99 ms", "signIn", 1, (p) => p.p99, (a, b, concurrency) => (concurrency === 50 ? { target: "≤ 1.0× the peer's", met: a <= b } : null));
+  add("sign-in errors", "signIn", 0, (p) => p.errors, (a, b) => ({ target: "0 on both sides", met: a === 0 && b === 0 }));
+  add("SQL statements per sign-in", "signIn", 2, (p) => p.statements, null);
+  add("commits per sign-in", "signIn", 2, (p) => p.commits, null);
+  add("trivial GET: server CPU ms", "trivialGet", 3, (p) => p.appCpuMs, null);
+  return rows;
 }
 
 const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
@@ -122,8 +187,17 @@ export function renderMarkdown(report: BenchReport): string {
           `(over ${report.signInServerTransactions.ceremonies} sign-ins).`
         : ""),
   );
-  const trivial = report.phases.find((p) => p.scenario === "trivialGet" && p.concurrency === 10);
-  const signIn = report.phases.find((p) => p.scenario === "signIn" && p.concurrency === 10);
+  if (report.peer) {
+    lines.push("");
+    lines.push(
+      `The rows labelled ${report.peer.name} ${report.peer.version} are the peer (\`--peer\`): ${report.peer.name} ${report.peer.version} with @better-auth/passkey ${report.peer.passkeyPlugin} ` +
+        `on node:http (bench/peers/better-auth), ${report.peer.users} people with one passkey each in a database of its own (\`${report.peer.database}\`, same PostgreSQL), ` +
+        "driven by the same load generator with the same warm-up and counts. There the app CPU is the peer server process's, PostgreSQL CPU that of its database's backends, " +
+        "and statements and commits are counted by the same rules in its process.",
+    );
+  }
+  const trivial = report.phases.find((p) => !p.peer && p.scenario === "trivialGet" && p.concurrency === 10);
+  const signIn = report.phases.find((p) => !p.peer && p.scenario === "signIn" && p.concurrency === 10);
   const library = report.floors.find((floor) => floor.name.startsWith("verifyAuthenticationResponse"));
   if (trivial && signIn && library) {
     lines.push("");
@@ -139,5 +213,31 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push("| --- | --- | --- |");
   for (const check of checkTargets(report)) lines.push(`| ${check.target} | ${check.measured} | ${check.met ? "yes" : "**no**"} |`);
   lines.push("");
+  if (report.peer) lines.push(...renderPeer(report.peer, comparePeer(report)));
   return lines.join("\n");
+}
+
+function renderPeer(peer: NonNullable<BenchReport["peer"]>, rows: PeerComparison[]): string[] {
+  const lines: string[] = [];
+  lines.push(`## Beside the peer (${peer.name} ${peer.version})`);
+  lines.push("");
+  if (rows.length === 0) {
+    lines.push("No ceremony was measured on both sides at 10 and 50 clients.");
+    lines.push("");
+    return lines;
+  }
+  lines.push(`Per ceremony, ours and ${peer.name}'s at the same number of concurrent clients; the ratio is ours ÷ the peer's.`);
+  lines.push("");
+  lines.push(`| measure | clients | ours | ${peer.name} ${peer.version} | ours / peer | target | met |`);
+  lines.push("| --- | ---: | ---: | ---: | ---: | --- | --- |");
+  for (const row of rows) {
+    const ratio = Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : "–";
+    const met = row.met === null ? "" : row.met ? "yes" : "**no**";
+    lines.push(`| ${row.measure} | ${row.concurrency} | ${f(row.ours, row.digits)} | ${f(row.peer, row.digits)} | ${ratio} | ${row.target ?? ""} | ${met} |`);
+  }
+  const judged = rows.filter((row) => row.met !== null);
+  lines.push("");
+  lines.push(`Targets beside the peer met: ${judged.filter((row) => row.met).length} of ${judged.length}.`);
+  lines.push("");
+  return lines;
 }
