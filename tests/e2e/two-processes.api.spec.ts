@@ -11,8 +11,10 @@ import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { getDb } from "@/server/db";
 import { spawnServer } from "../../scripts/lib/server-process";
 import { createTapUser, deleteTestUser, signInRequest } from "../fixtures/admin-audit";
+import { restoreDefaultPasskeyPolicy } from "../fixtures/admin-policy";
 import { givePassword } from "../fixtures/credentials";
 import { E2E } from "../fixtures/e2e-env";
+import { uniqueEmail } from "../fixtures/unique-email";
 import { e2eMetadataDir } from "../fixtures/mds";
 import { expect, storePasskey, test, type TestUser } from "../fixtures/playwright";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
@@ -220,6 +222,54 @@ test.describe("two app processes on one database", () => {
     );
     const statuses = answers.map((res) => res.status());
     expect({ checked: statuses.filter((s) => s === 401).length, locked: statuses.filter((s) => s === 429).length }).toEqual({ checked: 5, locked: 20 });
+  });
+
+  test("an email with no account gets the same made-up answers from A and from B", async ({ request }) => {
+    // Made up from a key derived from SESSION_SECRET: processes that disagreed would give away
+    // which emails have no account.
+    const email = uniqueEmail("procs-nobody");
+    const identify = await Promise.all(
+      [A, B].map(async (base) => {
+        const res = await post(request, base, "/api/auth/identify", { email });
+        await expectStatus(res, `identify on ${base === A ? "A" : "B"}`, 200);
+        return res.json();
+      }),
+    );
+    expect(identify[0].methods.length).toBeGreaterThan(0);
+    expect(identify[1]).toEqual(identify[0]);
+    const allowed = await Promise.all(
+      [A, B].map(async (base) => {
+        const res = await post(request, base, "/api/webauthn/authentication/options", { email });
+        await expectStatus(res, `options from ${base === A ? "A" : "B"}`, 200);
+        return ((await res.json()) as RequestOptions).allowCredentials;
+      }),
+    );
+    expect(allowed[1]).toEqual(allowed[0]);
+  });
+
+  test("a policy change saved on A applies on B at once", async ({ playwright }) => {
+    const admin = await createTapUser("admin", "procs-admin");
+    users.push(admin);
+    const user = await newUser("procs-policy");
+    await storePasskey(user.id, { name: "Key 1" });
+    const adminCtx = await playwright.request.newContext({ baseURL: A });
+    const userCtx = await playwright.request.newContext({ baseURL: A });
+    try {
+      await signInRequest(adminCtx, admin);
+      await signInRequest(userCtx, user);
+      await expectStatus(await post(userCtx, B, "/api/webauthn/registration/options"), "options on B before the change", 200);
+
+      const current = (await (await adminCtx.get(`${A}/api/admin/policy`)).json()) as { version: number; policy: Record<string, unknown> };
+      const saved = await adminCtx.put(`${A}/api/admin/policy`, {
+        data: { version: current.version, policy: { ...current.policy, maxPasskeys: 1 } },
+        headers: { origin: ORIGIN },
+      });
+      await expectStatus(saved, "policy saved on A", 200);
+      await expectStatus(await post(userCtx, B, "/api/webauthn/registration/options"), "options on B after the change", 409, "PASSKEY_LIMIT_REACHED");
+    } finally {
+      await restoreDefaultPasskeyPolicy();
+      await Promise.all([adminCtx.dispose(), userCtx.dispose()]);
+    }
   });
 
   test("two registrations at 9 passkeys, verified at once on A and on B: exactly one is stored", async ({ playwright }) => {
