@@ -2,7 +2,7 @@ import "server-only";
 import type { RegistrationTotals } from "@/contracts/admin-reports";
 import { getDb } from "../../db";
 import { getPasskeyPolicy } from "../../policy/passkey-policy";
-import { acceptedPasskeySql } from "./accepted-passkey-sql";
+import { acceptedPasskeySql } from "../../policy/accepted-passkey-sql";
 
 /**
  * How many users there are and what they can sign in with, exactly, in one pass: passkeys are

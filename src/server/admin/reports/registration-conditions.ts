@@ -3,7 +3,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { RegistrationFilterQuery } from "@/contracts/admin-reports";
 import type { PasskeyPolicy } from "../../policy/passkey-policy";
 import { likePrefix } from "../../sql-like";
-import { acceptedPasskeySql } from "./accepted-passkey-sql";
+import { acceptedPasskeySql } from "../../policy/accepted-passkey-sql";
 
 /**
  * The registration report's filters as one SQL condition on the "User" row aliased `u`.

@@ -4,7 +4,7 @@ import type { RegistrationRow } from "@/contracts/admin-reports";
 import { getDb } from "../../db";
 import type { PasskeyPolicy } from "../../policy/passkey-policy";
 import { isTapUsable } from "../../tap/tap-usable";
-import { acceptedPasskeySql } from "./accepted-passkey-sql";
+import { acceptedPasskeySql } from "../../policy/accepted-passkey-sql";
 
 /** Where a page or batch starts: after (or before) this (email, id), in (email, id) order. */
 export interface RegistrationKeyset {
