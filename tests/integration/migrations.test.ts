@@ -64,18 +64,51 @@ async function dumpSchema(database: string): Promise<string> {
     .trim();
 }
 
-/** The statements the migrations add beyond what schema.prisma describes, as pg_dump prints them. */
-const AUDIT_TRIGGER_STATEMENTS = [
-  { name: "function audit_event_append_only", pattern: /CREATE FUNCTION public\.audit_event_append_only\(\) RETURNS trigger\n[\s\S]*?\n\$\$;\n*/ },
-  { name: "trigger AuditEvent_no_truncate", pattern: /CREATE TRIGGER "AuditEvent_no_truncate" [^\n]*;\n*/ },
-  { name: "trigger AuditEvent_no_update_or_delete", pattern: /CREATE TRIGGER "AuditEvent_no_update_or_delete" [^\n]*;\n*/ },
+/** A function as pg_dump prints it. */
+const functionStatement = (name: string) => ({
+  name: `function ${name}`,
+  pattern: new RegExp(`CREATE FUNCTION public\\.${name}\\([^\\n]*\\) RETURNS [\\s\\S]*?\\n\\$\\$;\\n*`),
+});
+/** A trigger as pg_dump prints it (one line). */
+const triggerStatement = (name: string) => ({ name: `trigger ${name}`, pattern: new RegExp(`CREATE TRIGGER "${name}" [^\\n]*;\\n*`) });
+
+/**
+ * The statements the migrations add beyond what schema.prisma describes, as pg_dump prints them:
+ * the audit trail's append-only guard and the report summaries' triggers
+ * (docs/decisions/018-report-summaries.md).
+ */
+const TRIGGER_STATEMENTS = [
+  functionStatement("audit_event_append_only"),
+  functionStatement("report_audit_backdated"),
+  functionStatement("report_passkey_updated"),
+  functionStatement("report_passkeys_changed"),
+  functionStatement("report_profile_key"),
+  functionStatement("report_refresh_users"),
+  functionStatement("report_user_profiles"),
+  functionStatement("report_user_row_updated"),
+  functionStatement("report_users_changed"),
+  triggerStatement("AuditEvent_no_truncate"),
+  triggerStatement("AuditEvent_no_update_or_delete"),
+  triggerStatement("AuditEvent_report_backdated"),
+  triggerStatement("AuthenticatorApp_report_delete"),
+  triggerStatement("AuthenticatorApp_report_insert"),
+  triggerStatement("AuthenticatorApp_report_update"),
+  triggerStatement("PasskeyPolicyTarget_report_delete"),
+  triggerStatement("PasskeyPolicyTarget_report_insert"),
+  triggerStatement("PasskeyPolicyTarget_report_update"),
+  triggerStatement("Passkey_report_delete"),
+  triggerStatement("Passkey_report_insert"),
+  triggerStatement("Passkey_report_update"),
+  triggerStatement("User_report_delete"),
+  triggerStatement("User_report_insert"),
+  triggerStatement("User_report_update"),
 ];
 
-/** The dump without the audit trail's function and triggers, and which of them it held. */
-function withoutAuditTriggers(dump: string): { rest: string; found: string[] } {
+/** The dump without the migrations' functions and triggers, and which of them it held. */
+function withoutTriggers(dump: string): { rest: string; found: string[] } {
   let rest = dump;
   const found: string[] = [];
-  for (const { name, pattern } of AUDIT_TRIGGER_STATEMENTS) {
+  for (const { name, pattern } of TRIGGER_STATEMENTS) {
     if (!pattern.test(rest)) continue;
     found.push(name);
     rest = rest.replace(pattern, "");
@@ -117,9 +150,10 @@ describe("migrations", () => {
 
     const [migrated, described] = await Promise.all([dumpSchema(fromMigrations), dumpSchema(fromSchema)]);
     expect(migrated).toContain('CREATE TABLE public."User"');
-    // schema.prisma cannot describe triggers: the migrations add the audit trail's, and only they.
-    const { rest, found } = withoutAuditTriggers(migrated);
-    expect(found).toEqual(AUDIT_TRIGGER_STATEMENTS.map((statement) => statement.name));
+    // schema.prisma cannot describe triggers: the migrations add the audit trail's and the report
+    // summaries', and only they.
+    const { rest, found } = withoutTriggers(migrated);
+    expect(found).toEqual(TRIGGER_STATEMENTS.map((statement) => statement.name));
     expect(described).not.toMatch(/CREATE (FUNCTION|TRIGGER)/);
     expect(rest).toEqual(described);
   });
@@ -139,6 +173,12 @@ describe("migrations", () => {
       {
         tgname: "AuditEvent_no_update_or_delete",
         definition: expect.stringMatching(/BEFORE DELETE OR UPDATE ON public."AuditEvent" FOR EACH ROW EXECUTE FUNCTION audit_event_append_only\(\)/),
+      },
+      // The report summaries' only trigger here: row-level and guarded by WHEN, so an event for
+      // today (every sign-in's) runs no function (docs/decisions/018-report-summaries.md).
+      {
+        tgname: "AuditEvent_report_backdated",
+        definition: expect.stringMatching(/AFTER INSERT ON public."AuditEvent" FOR EACH ROW WHEN \(\(new\.at < date_trunc\('day'::text, \(statement_timestamp\(\) AT TIME ZONE 'UTC'::text\)\)\)\) EXECUTE FUNCTION report_audit_backdated\(\)/),
       },
     ]);
   });

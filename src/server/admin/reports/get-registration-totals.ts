@@ -2,30 +2,28 @@ import "server-only";
 import type { RegistrationTotals } from "@/contracts/admin-reports";
 import { getDb } from "../../db";
 import { getPasskeyPolicy } from "../../policy/passkey-policy";
-import { acceptedPasskeySql } from "../../policy/accepted-passkey-sql";
+import { mfaProfileSql, passwordlessProfileSql } from "./capability-profiles";
 
 /**
- * How many users there are and what they can sign in with, exactly, in one pass: passkeys are
- * grouped per user first, then joined to the users (hash joins, no per-user subquery), with the
- * definitions of registrationConditions.
+ * How many users there are and what they can sign in with, exactly, with the definitions of
+ * registrationConditions: a sum over the capability profiles' counts (kept by triggers), each
+ * profile judged once under the current policy, instead of a pass over every user.
  */
 export async function getRegistrationTotals(): Promise<RegistrationTotals> {
   const policy = await getPasskeyPolicy();
   const [row] = await getDb().$queryRaw<RegistrationTotals[]>`
-    WITH pk AS (
-      SELECT p."userId", bool_or(${acceptedPasskeySql(policy)}) AS "accepted"
-      FROM "Passkey" AS p GROUP BY p."userId"
-    ), app AS (
-      SELECT a."userId" FROM "AuthenticatorApp" AS a WHERE a."confirmedAt" IS NOT NULL
+    WITH profiles AS (
+      SELECT pr."kinds", pr."password", pr."app",
+        ${passwordlessProfileSql(policy)} AS "passwordless", ${mfaProfileSql(policy)} AS "mfa", c."users"
+      FROM "CapabilityProfile" AS pr
+      JOIN (SELECT "profileId", sum("users") AS "users" FROM "CapabilityCount" GROUP BY "profileId") AS c ON c."profileId" = pr."id"
     )
-    SELECT count(*)::int AS "users",
-      count(pk."userId")::int AS "withPasskey",
-      (count(*) FILTER (WHERE u."passwordHash" IS NOT NULL))::int AS "withPassword",
-      count(app."userId")::int AS "withAuthenticatorApp",
-      (count(*) FILTER (WHERE pk."accepted"))::int AS "passwordlessCapable",
-      (count(*) FILTER (WHERE pk."accepted" OR (u."passwordHash" IS NOT NULL AND app."userId" IS NOT NULL)))::int AS "mfaCapable"
-    FROM "User" AS u
-    LEFT JOIN pk ON pk."userId" = u."id"
-    LEFT JOIN app ON app."userId" = u."id"`;
+    SELECT COALESCE(sum("users"), 0)::int AS "users",
+      COALESCE(sum("users") FILTER (WHERE cardinality("kinds") > 0), 0)::int AS "withPasskey",
+      COALESCE(sum("users") FILTER (WHERE "password"), 0)::int AS "withPassword",
+      COALESCE(sum("users") FILTER (WHERE "app"), 0)::int AS "withAuthenticatorApp",
+      COALESCE(sum("users") FILTER (WHERE "passwordless"), 0)::int AS "passwordlessCapable",
+      COALESCE(sum("users") FILTER (WHERE "mfa"), 0)::int AS "mfaCapable"
+    FROM profiles`;
   return row!;
 }

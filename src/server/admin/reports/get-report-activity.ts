@@ -1,75 +1,40 @@
 import "server-only";
-import {
-  SIGN_IN_METHODS,
-  type ProviderCount,
-  type RegistrationDay,
-  type ReportActivityResponse,
-  type ReportRangeQuery,
-  type SignInDay,
-  type SignInMethodKey,
-} from "@/contracts/admin-reports";
+import type { ProviderCount, RegistrationDay, ReportActivityResponse, ReportRangeQuery, SignInDay } from "@/contracts/admin-reports";
 import { getDb } from "../../db";
 import { getPasskeyProvider } from "../../webauthn/providers";
 import { getRegistrationTotals } from "./get-registration-totals";
+import { getDayCounts } from "./report-day-counts";
 import { reportDays } from "./report-days";
 
-const DAY_MS = 86_400_000;
 /** Providers drawn one by one; the rest are added up as "Other providers". */
 export const TOP_PROVIDERS = 8;
 
 /**
  * The charts of /admin/reports for a range of UTC days, every day present (zero when nothing
- * happened). Per-day counts come from the audit log's successful events (index on (type, at)), so
- * a passkey deleted since still counts on the day it was registered; the provider and synced
- * charts describe the passkeys that exist now.
+ * happened). Per-day counts come from the audit log's successful events (ended days counted once
+ * and kept, see report-day-counts.ts), so a passkey deleted since still counts on the day it was
+ * registered; the provider and synced charts describe the passkeys that exist now.
  */
 export async function getReportActivity(range: ReportRangeQuery, now = new Date()): Promise<ReportActivityResponse> {
   const days = reportDays(range, now);
-  const from = new Date(`${days[0]}T00:00:00.000Z`);
-  const end = new Date(Date.parse(`${days.at(-1)}T00:00:00.000Z`) + DAY_MS);
   const db = getDb();
-  const [registrationRows, signInRows, passkeyRows, totals] = await Promise.all([
-    db.$queryRaw<Array<{ day: string; n: number }>>`
-      SELECT to_char(g."d", 'YYYY-MM-DD') AS "day", g."n"
-      FROM (
-        SELECT e."at"::date AS "d", count(*)::int AS "n"
-        FROM "AuditEvent" AS e
-        WHERE e."type" = 'passkey.registration' AND e."outcome" = 'success' AND e."at" >= ${from} AND e."at" < ${end}
-        GROUP BY 1
-      ) AS g`,
-    // Grouped on the raw columns first and formatted afterwards: a few hundred groups to format
-    // instead of every event (measured 380 ms -> 180 ms on 180,000 sign-ins).
-    db.$queryRaw<Array<{ day: string; method: SignInMethodKey; n: number }>>`
-      SELECT to_char(g."d", 'YYYY-MM-DD') AS "day",
-        CASE
-          WHEN g."type" = 'passkey.authentication' THEN 'passkey'
-          WHEN g."type" = 'tap.signin' THEN 'tap'
-          WHEN g."withApp" THEN 'passwordAndApp'
-          ELSE 'password'
-        END AS "method",
-        g."n"
-      FROM (
-        SELECT e."at"::date AS "d", e."type", COALESCE(e."details" -> 'factors' @> '"totp"'::jsonb, false) AS "withApp", count(*)::int AS "n"
-        FROM "AuditEvent" AS e
-        WHERE e."type" IN ('passkey.authentication', 'password.signin', 'tap.signin') AND e."outcome" = 'success'
-          AND e."at" >= ${from} AND e."at" < ${end}
-        GROUP BY 1, 2, 3
-      ) AS g`,
+  const [dayCounts, passkeyRows, totals] = await Promise.all([
+    getDayCounts(days),
+    // Kept by triggers on "Passkey" (docs/decisions/018-report-summaries.md): one row per kind and shard.
     db.$queryRaw<Array<{ aaguid: string; synced: boolean; n: number }>>`
-      SELECT lower(p."aaguid") AS "aaguid", (p."deviceType" = 'multiDevice'::"CredentialDeviceType") AS "synced", count(*)::int AS "n"
-      FROM "Passkey" AS p
-      GROUP BY 1, 2`,
+      SELECT k."aaguid", (k."deviceType" = 'multiDevice'::"CredentialDeviceType") AS "synced", sum(c."passkeys")::int AS "n"
+      FROM "PasskeyKindCount" AS c JOIN "PasskeyKind" AS k ON k."id" = c."kindId"
+      GROUP BY 1, 2
+      HAVING sum(c."passkeys") <> 0`,
     getRegistrationTotals(),
   ]);
 
-  const registeredOn = new Map(registrationRows.map((row) => [row.day, row.n]));
-  const registrations: RegistrationDay[] = days.map((day) => ({ day, passkeys: registeredOn.get(day) ?? 0 }));
-
-  const signInsOn = new Map<string, SignInDay>(days.map((day) => [day, { day, passkey: 0, passwordAndApp: 0, password: 0, tap: 0 }]));
-  for (const row of signInRows) {
-    const entry = signInsOn.get(row.day);
-    if (entry && SIGN_IN_METHODS.includes(row.method)) entry[row.method] += row.n;
-  }
+  const zero = { registrations: 0, passkey: 0, passwordAndApp: 0, password: 0, tap: 0 };
+  const registrations: RegistrationDay[] = days.map((day) => ({ day, passkeys: (dayCounts.get(day) ?? zero).registrations }));
+  const signIns: SignInDay[] = days.map((day) => {
+    const counts = dayCounts.get(day) ?? zero;
+    return { day, passkey: counts.passkey, passwordAndApp: counts.passwordAndApp, password: counts.password, tap: counts.tap };
+  });
 
   const byName = new Map<string, ProviderCount>();
   const deviceTypes = { synced: 0, deviceBound: 0 };
@@ -95,5 +60,5 @@ export async function getReportActivity(range: ReportRangeQuery, now = new Date(
     );
   }
 
-  return { from: days[0]!, to: days.at(-1)!, registrations, signIns: [...signInsOn.values()], providers, deviceTypes, totals };
+  return { from: days[0]!, to: days.at(-1)!, registrations, signIns, providers, deviceTypes, totals };
 }
