@@ -23,6 +23,8 @@ let peer = false;
 const people = { signIn: [] as Person[], register: [] as Person[], list: null as Person | null, admin: null as Person | null };
 let adminSearchPath = "";
 let adminNextPage = "";
+/** A filter whose count and page need every user's capability: "has a password, not MFA capable". */
+const REGISTRATIONS_FILTERED = "/api/admin/reports/registrations?method=password&mfa=no";
 
 function send(reply: ClientReply): void {
   process.send!(reply);
@@ -176,6 +178,15 @@ function ceremony(scenario: Scenario, worker: number, workers: number, i: number
       return get(people.admin!, adminSearchPath).then((res) => void expectStatus(res, 200, "admin search"));
     case "adminNextPage":
       return get(people.admin!, adminNextPage).then((res) => void expectStatus(res, 200, "admin next page"));
+    case "adminReportsPage":
+      return get(people.admin!, "/admin/reports", "text/html").then((res) => {
+        expectStatus(res, 200, "reports page");
+        if (!res.body.includes("Passwordless capable")) throw new Error("the reports page did not show the totals");
+      });
+    case "reportActivity":
+      return get(people.admin!, "/api/admin/reports/activity").then((res) => void expectStatus(res, 200, "report activity"));
+    case "registrationDetailsFiltered":
+      return get(people.admin!, REGISTRATIONS_FILTERED).then((res) => void expectStatus(res, 200, "registration details"));
     case "trivialGet":
       return request(baseUrl, "GET", "/.well-known/webauthn").then((res) => void expectStatus(res, 200, "trivial GET"));
   }

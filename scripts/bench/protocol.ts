@@ -7,6 +7,9 @@ export type Scenario =
   | "securityInfoPage"
   | "adminSearch"
   | "adminNextPage"
+  | "adminReportsPage"
+  | "reportActivity"
+  | "registrationDetailsFiltered"
   | "trivialGet";
 
 export interface PersonCredentials {

@@ -83,6 +83,9 @@ await runMain(async () => {
     { scenario: "securityInfoPage", label: "security-info page", requests: 1, warmup: n(300), counts: [n(200), n(1000), n(1500)] },
     { scenario: "adminSearch", label: `admin user search "${ADMIN_QUERY}"`, requests: 1, warmup: n(200), counts: [n(200), n(1000), n(1500)] },
     { scenario: "adminNextPage", label: "admin search, next page", requests: 1, warmup: n(200), counts: [n(200), n(1000), n(1500)] },
+    { scenario: "adminReportsPage", label: "admin reports page (30 days)", requests: 1, warmup: n(50), counts: [n(50), n(200), n(300)] },
+    { scenario: "reportActivity", label: "GET /api/admin/reports/activity", requests: 1, warmup: n(50), counts: [n(50), n(200), n(300)] },
+    { scenario: "registrationDetailsFiltered", label: "registration details, password and not MFA capable", requests: 1, warmup: n(50), counts: [n(50), n(200), n(300)] },
   ];
   const only = args.get("only");
   if (only === true) throw new Error(`--only takes a comma-separated list of ceremonies. ${USAGE}`);
