@@ -8,8 +8,9 @@ import {
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { AuthenticatorAppResponse, AuthenticatorAppSetupResponse, AuthenticatorAppSummary } from "@/contracts/methods";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
-import { clampText } from "@/contracts/text";
-import { PASSKEY_NAME_MAX_LENGTH, PasskeyName, type AuthenticatorType } from "@/contracts/webauthn";
+import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
+import { clampText } from "@/contracts/text-rules";
+import type { AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
 import { VerifyIdentity } from "./verify-identity";
@@ -191,12 +192,12 @@ export function AddMethodDialog({
     event.preventDefault();
     if (step.name !== "name") return;
     // The server's own contract: the same message for a name it would refuse, before any request.
-    const parsed = PasskeyName.safeParse(name);
-    if (!parsed.success) {
-      setStep({ ...step, error: parsed.error.issues[0]?.message ?? "Enter a name." });
+    const checked = checkPasskeyName(name);
+    if ("error" in checked) {
+      setStep({ ...step, error: checked.error });
       return;
     }
-    const trimmed = parsed.data;
+    const trimmed = checked.value;
     let passkey = step.passkey;
     if (trimmed !== passkey.name) {
       setBusy(true);

@@ -1,6 +1,6 @@
 "use client";
 
-import { ErrorResponse } from "@/contracts/errors";
+import { isErrorResponse } from "@/contracts/labels";
 
 /** An error answered by our API, carrying its stable code. */
 export class ApiError extends Error {
@@ -29,8 +29,7 @@ export async function callApi<T>(url: string, init: { method?: string; body?: un
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const parsed = ErrorResponse.safeParse(data);
-    if (parsed.success) throw new ApiError(parsed.data.error.code, parsed.data.error.message, res.status);
+    if (isErrorResponse(data)) throw new ApiError(data.error.code, data.error.message, res.status);
     throw new ApiError("INTERNAL", "Something went wrong on our side. Please try again.", res.status);
   }
   return data as T;

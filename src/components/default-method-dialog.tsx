@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { SIGN_IN_METHOD_LABELS, type DefaultSignInMethodResponse, type SignInMethod } from "@/contracts/methods";
+import { SIGN_IN_METHOD_LABELS } from "@/contracts/labels";
+import type { DefaultSignInMethodResponse, SignInMethod } from "@/contracts/methods";
 import { ApiError, callApi } from "./api";
 
 export interface DefaultMethodDialogHandle {

@@ -2,9 +2,9 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
-import { POLICY_RULE_LABELS } from "@/contracts/policy";
-import { clampText } from "@/contracts/text";
-import { PASSKEY_NAME_MAX_LENGTH, PasskeyName } from "@/contracts/webauthn";
+import { POLICY_RULE_LABELS } from "@/contracts/labels";
+import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
+import { clampText } from "@/contracts/text-rules";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
 
@@ -78,12 +78,12 @@ function PasskeyItem({
   async function save(event: React.FormEvent) {
     event.preventDefault();
     // The server's own contract: the same message for a name it would refuse, before any request.
-    const parsed = PasskeyName.safeParse(draft);
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Enter a name.");
+    const checked = checkPasskeyName(draft);
+    if ("error" in checked) {
+      setError(checked.error);
       return;
     }
-    const name = parsed.data;
+    const name = checked.value;
     if (name === p.name) return stopEditing();
     setBusy(true);
     try {

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { PASSWORD_MIN_LENGTH, type SetPasswordResponse } from "@/contracts/methods";
+import { PASSWORD_MIN_LENGTH } from "@/contracts/labels";
+import type { SetPasswordResponse } from "@/contracts/methods";
 import { ApiError, callApi } from "./api";
 import { VerifyIdentity } from "./verify-identity";
 

@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { SIGN_IN_METHOD_LABELS, type OtherMethods, type SignInMethod } from "@/contracts/methods";
+import { SIGN_IN_METHOD_LABELS } from "@/contracts/labels";
+import type { OtherMethods, SignInMethod } from "@/contracts/methods";
 import type { PasskeyListResponse, PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
 import { AddMethodDialog, type AddMethodDialogHandle } from "./add-method-dialog";

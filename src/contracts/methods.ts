@@ -2,8 +2,7 @@ import { z } from "zod";
 
 /** The longest password accepted (NIST SP 800-63B asks for at least 64). */
 export const PASSWORD_MAX_LENGTH = 256;
-/** The shortest password accepted, in characters (code points after NFKC normalisation). */
-export const PASSWORD_MIN_LENGTH = 8;
+export { PASSWORD_MIN_LENGTH } from "./labels";
 
 /**
  * A new password. Only its type is checked here; the rules (length, common passwords, not the
@@ -78,8 +77,4 @@ export const OtherMethods = z.object({
 });
 export type OtherMethods = z.infer<typeof OtherMethods>;
 
-/** Names of the sign-in methods, as the page shows them. */
-export const SIGN_IN_METHOD_LABELS: Record<SignInMethod, string> = {
-  passkey: "Passkey",
-  password: "Password and authenticator app",
-};
+export { SIGN_IN_METHOD_LABELS } from "./labels";

@@ -94,15 +94,7 @@ export const PolicyVerdict = z.object({
 });
 export type PolicyVerdict = z.infer<typeof PolicyVerdict>;
 
-/** Short names of the rules, for lists that mark refused passkeys. */
-export const POLICY_RULE_LABELS: Record<PolicyRule, string> = {
-  disabled: "passkeys are turned off",
-  notTargeted: "passkeys aren't enabled for your account",
-  syncedNotAllowed: "only device-bound passkeys are allowed",
-  aaguidNotAllowed: "this provider isn't on the allowed list",
-  aaguidBlocked: "this provider is blocked",
-  attestationNotVerified: "its maker couldn't be verified",
-};
+export { POLICY_RULE_LABELS } from "./labels";
 
 /** GET /api/admin/policy/users?email=: users to pick for a "selected" policy target. */
 export const PolicyUserSearchQuery = z.object({

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import { PASSKEY_NAME_MAX_LENGTH } from "./passkey-name";
 import { lineOfText } from "./text";
+
+export { PASSKEY_NAME_MAX_LENGTH };
 
 const base64url = z
   .string()
@@ -58,9 +61,6 @@ export const RegistrationOptionsBody = z.object({
   auto: z.literal(true).optional(),
 });
 export type RegistrationOptionsBody = z.infer<typeof RegistrationOptionsBody>;
-
-/** The longest passkey name, in code points after NFC: the server and the inputs count alike. */
-export const PASSKEY_NAME_MAX_LENGTH = 64;
 
 export const PasskeyName = lineOfText({ max: PASSKEY_NAME_MAX_LENGTH });
 

@@ -7,6 +7,7 @@ import { DisplayName, ListUsersQuery } from "@/contracts/admin-users";
 import { RenamePasskeyBody } from "@/contracts/passkeys";
 import { PolicyUserSearchQuery } from "@/contracts/policy";
 import { clampText, stripUnsafeText, textLength, truncateText } from "@/contracts/text";
+import { checkPasskeyName } from "@/contracts/passkey-name";
 import { PasskeyName, RegistrationVerifyBody } from "@/contracts/webauthn";
 
 /** Control, separator, bidi and broken characters no name or search may carry. */
@@ -127,5 +128,30 @@ describe("text helpers", () => {
 
   it("strip what a user agent may smuggle in", () => {
     expect(stripUnsafeText("Pixel\u202e 7\u0000\u0085\ud800")).toBe("Pixel 7");
+  });
+});
+
+describe("the browser's passkey-name check", () => {
+  // The inputs check names without zod (checkPasskeyName); they must agree with the API's schema.
+  const names = [
+    "",
+    "   ",
+    "\t\n",
+    "Work laptop",
+    "  padded  ",
+    "e\u0301cole", // NFC turns e + combining accent into é
+    "x".repeat(64),
+    "x".repeat(65),
+    `${emoji.repeat(64)}`,
+    `${emoji.repeat(65)}`,
+    family,
+    ...Object.values(HOSTILE).map((c) => `Key ${c} name`),
+    `${"x".repeat(70)}\u202e`,
+  ];
+  it.each(names.map((name) => [JSON.stringify(name), name]))("gives %s the server's verdict and message", (_, name) => {
+    const parsed = PasskeyName.safeParse(name);
+    const checked = checkPasskeyName(name);
+    if (parsed.success) expect(checked).toEqual({ value: parsed.data });
+    else expect(checked).toEqual({ error: parsed.error.issues[0]!.message });
   });
 });

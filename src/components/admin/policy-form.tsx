@@ -1,5 +1,6 @@
 "use client";
 
+import "./zod-jitless";
 import { useId, useRef, useState } from "react";
 import {
   Aaguid,
