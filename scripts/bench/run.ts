@@ -34,13 +34,14 @@ import { buildIfStale } from "../lib/build";
 import { parseArgs, runMain } from "../lib/cli";
 import { ROOT } from "../lib/paths";
 import { spawnServer } from "../lib/server-process";
+import { measurePageWeight, preparePagePerson } from "./page-weight";
 import { installPeerIfStale, peerVersions, recreatePeerDatabase, startPeer } from "./peer";
 import { cpuDelta, processCpuMs, processesCpu, processTreeCpu } from "./proc-stat";
 import type { ClientMessage, ClientReply, PeerPerson, PersonCredentials, RunResult, Scenario } from "./protocol";
 import { renderMarkdown, type BenchReport, type FloorResult, type PhaseResult } from "./report";
 
 const USAGE =
-  "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...] [--cpu-prof] [--peer [--peer-port 3301]]";
+  "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...,pages] [--cpu-prof] [--peer [--peer-port 3301]]";
 /** The ceremonies the peer has. */
 const PEER_SCENARIOS: readonly Scenario[] = ["trivialGet", "signIn"];
 const CONCURRENCY = [1, 10, 50] as const;
@@ -89,10 +90,12 @@ await runMain(async () => {
   ];
   const only = args.get("only");
   if (only === true) throw new Error(`--only takes a comma-separated list of ceremonies. ${USAGE}`);
+  // "pages": first-load JS and load time of /signin and /security-info on a throttled phone (page-weight.ts).
+  const measurePages = !only || only.split(",").includes("pages");
   if (only) {
     const wanted = new Set(only.split(","));
     for (const name of wanted) {
-      if (!plans.some((plan) => plan.scenario === name)) throw new Error(`--only: no ceremony "${name}" (${plans.map((p) => p.scenario).join(", ")}).`);
+      if (name !== "pages" && !plans.some((plan) => plan.scenario === name)) throw new Error(`--only: no ceremony "${name}" (${plans.map((p) => p.scenario).join(", ")}).`);
     }
     plans.splice(0, plans.length, ...plans.filter((plan) => wanted.has(plan.scenario)));
   }
@@ -135,6 +138,7 @@ await runMain(async () => {
 
     // 2. The people the load generator plays, made directly in the database with a pass each.
     const people = await makePeople(signInPeople, registerPeople);
+    const pagePerson = measurePages ? await preparePagePerson("bench-pages@bench.example") : null;
 
     // 3. The production server.
     const statsFile = join(tmpdir(), `security-info-bench-${stamp}.json`);
@@ -146,6 +150,7 @@ await runMain(async () => {
     let floors: FloorResult[];
     const phases: PhaseResult[] = [];
     let serverTransactions: BenchReport["signInServerTransactions"];
+    let pages: BenchReport["pages"];
     try {
       await waitForServer(`http://localhost:${port}/signin`, server);
       const appPid = server.pid!;
@@ -166,6 +171,8 @@ await runMain(async () => {
             ask({ type: "run", scenario: "signIn", concurrency: 1, count: n(200), maxMs: 60_000 }),
           )
         : null;
+
+      pages = pagePerson ? await measurePageWeight({ baseUrl: `http://localhost:${port}`, person: pagePerson, runs: quick ? 3 : 5 }) : undefined;
     } finally {
       await stopClient(client);
       await stopServer(server);
@@ -216,6 +223,7 @@ await runMain(async () => {
       floors,
       phases,
       signInServerTransactions: serverTransactions,
+      ...(pages ? { pages } : {}),
       ...(peer ? { peer } : {}),
     };
     writeResults(report);
