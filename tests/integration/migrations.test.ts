@@ -75,10 +75,11 @@ const triggerStatement = (name: string) => ({ name: `trigger ${name}`, pattern: 
 /**
  * The statements the migrations add beyond what schema.prisma describes, as pg_dump prints them:
  * the audit trail's append-only guard and the report summaries' triggers
- * (docs/decisions/018-report-summaries.md).
+ * (docs/decisions/018-report-summaries.md), and the passkey limit's guard.
  */
 const TRIGGER_STATEMENTS = [
   functionStatement("audit_event_append_only"),
+  functionStatement("passkey_within_limit"),
   functionStatement("report_audit_backdated"),
   functionStatement("report_passkey_updated"),
   functionStatement("report_passkeys_changed"),
@@ -99,6 +100,7 @@ const TRIGGER_STATEMENTS = [
   triggerStatement("Passkey_report_delete"),
   triggerStatement("Passkey_report_insert"),
   triggerStatement("Passkey_report_update"),
+  triggerStatement("Passkey_within_limit"),
   triggerStatement("User_report_delete"),
   triggerStatement("User_report_insert"),
   triggerStatement("User_report_update"),
@@ -150,8 +152,8 @@ describe("migrations", () => {
 
     const [migrated, described] = await Promise.all([dumpSchema(fromMigrations), dumpSchema(fromSchema)]);
     expect(migrated).toContain('CREATE TABLE public."User"');
-    // schema.prisma cannot describe triggers: the migrations add the audit trail's and the report
-    // summaries', and only they.
+    // schema.prisma cannot describe triggers: the migrations add the audit trail's, the report
+    // summaries' and the passkey limit's, and only they.
     const { rest, found } = withoutTriggers(migrated);
     expect(found).toEqual(TRIGGER_STATEMENTS.map((statement) => statement.name));
     expect(described).not.toMatch(/CREATE (FUNCTION|TRIGGER)/);

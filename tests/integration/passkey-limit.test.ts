@@ -127,4 +127,31 @@ describe("passkey limit", () => {
     expect(rejected.map((r) => (r.reason as AppError).code)).toEqual(["PASSKEY_LIMIT_REACHED"]);
     expect(await passkeyCount(user.id)).toBe(LIMIT);
   });
+
+  it("lets exactly one of five concurrent registrations started at 9 passkeys through, and consumes every challenge", async () => {
+    const { user } = await userWithPasskeys(LIMIT - 1);
+    const started: Array<Awaited<ReturnType<typeof startedRegistration>>> = [];
+    for (let i = 0; i < 5; i++) started.push(await startedRegistration(user));
+
+    // All five read 9 passkeys before any stores one: the database's limit decides.
+    const results = await raceWrites("Passkey", 5, () =>
+      started.map((s, i) => verifyRegistration({ response: s.response, name: `Tenth ${i}`, user: s.session, binding: s.binding, ctx: testCtx })),
+    );
+
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected.map((r) => (r.reason as AppError).code)).toEqual(Array(4).fill("PASSKEY_LIMIT_REACHED"));
+    expect(await passkeyCount(user.id)).toBe(LIMIT);
+    for (const s of started) expect(await challengeRow(s.options.challenge)).toBeNull();
+    expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "failure" })).toHaveLength(4);
+  });
+
+  it("is held by the database too: an 11th passkey written by any path is refused", async () => {
+    const { user } = await userWithPasskeys(LIMIT);
+    const template = await getDb().passkey.findFirstOrThrow({ where: { userId: user.id } });
+    const { id: _id, createdAt: _createdAt, ...copy } = template;
+    await expect(
+      getDb().passkey.create({ data: { ...copy, credentialId: `${template.credentialId}-copy`, name: "Eleventh" } }),
+    ).rejects.toThrow(/passkey limit of 10 reached/);
+    expect(await passkeyCount(user.id)).toBe(LIMIT);
+  });
 });

@@ -1,6 +1,7 @@
 // A database fault in the middle of a registration: the connection saving the passkey is cut from
-// another session. The user gets a clean "try again" error, nothing half-written is left, the pool
-// recovers, and registering again with a new challenge works.
+// another session. The user gets a clean "try again" error, nothing half-written is left (the
+// challenge's consumption included), the pool recovers, the same response then stores the passkey
+// exactly once, and registering again with a new challenge works.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
@@ -82,7 +83,7 @@ async function registrationResponse(user: { id: string }, authenticator: SoftAut
 }
 
 describe("registration when the database connection is cut while the passkey is saved", () => {
-  it("answers a retryable 503, leaves no passkey, and a retry with a new challenge succeeds", async () => {
+  it("answers a retryable 503, leaves neither passkey nor a consumed challenge, then stores the same response once", async () => {
     const user = await makeUser();
     const authenticator = new SoftAuthenticator();
     const first = await registrationResponse(user, authenticator);
@@ -114,19 +115,28 @@ describe("registration when the database connection is cut while the passkey is 
     expect(await passkeyCount(user.id)).toBe(0);
     expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "success" })).toHaveLength(0);
 
-    // The first challenge was used up before the save: the same response cannot be replayed.
+    // The challenge is consumed in the statement that stores the passkey (decision 019), so the
+    // fault rolled it back too: it still stands, for this browser and this ceremony only.
+    expect(await challengeRow(first.options.challenge)).not.toBeNull();
+
+    // The pool replaced the dead connection: sending the same response again stores the passkey
+    // once, and consumes the challenge with it...
+    const resent = await verifyRegistration({ response: first.response, user: first.session, binding: first.binding, ctx: testCtx });
+    expect(await passkeyRow(first.response.id)).toMatchObject({ id: resent.id, userId: user.id });
     expect(await challengeRow(first.options.challenge)).toBeNull();
+    // ...and a replay after that is refused.
     await rejectsWith(
       verifyRegistration({ response: first.response, user: first.session, binding: first.binding, ctx: testCtx }),
       "CHALLENGE_INVALID",
     );
+    expect(await passkeyCount(user.id)).toBe(1);
 
-    // The pool replaced the dead connection: starting again with a new challenge succeeds.
+    // Starting again with a new challenge succeeds as well.
     const retry = await registrationResponse(user, authenticator);
     const saved = await verifyRegistration({ response: retry.response, user: retry.session, binding: retry.binding, ctx: testCtx });
     expect(await passkeyRow(retry.response.id)).toMatchObject({ id: saved.id, userId: user.id });
-    expect(await passkeyCount(user.id)).toBe(1);
-    expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "success" })).toHaveLength(1);
+    expect(await passkeyCount(user.id)).toBe(2);
+    expect(await auditEvents(user.id, { type: "passkey.registration", outcome: "success" })).toHaveLength(2);
   });
 
   it("answers 503 and recovers when every idle connection of the pool was terminated", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { PasskeySummary } from "@/contracts/passkeys";
+import { Prisma } from "@/generated/prisma/client";
 import type { UserPolicyAccess } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { getPasskeyProvider } from "../webauthn/providers";
@@ -20,10 +21,15 @@ export const passkeySummarySelect = {
   lastUsedAt: true,
 } as const;
 
+/** passkeySummarySelect's columns, for a statement's RETURNING or SELECT list. */
+export function passkeySummaryColumnsSql(): Prisma.Sql {
+  return Prisma.raw(Object.keys(passkeySummarySelect).map((column) => `"${column}"`).join(", "));
+}
+
 /** Newest first: a passkey just added appears at the top. */
 export const passkeyListOrder = [{ createdAt: "desc" as const }, { id: "asc" as const }];
 
-interface PasskeySummaryRow {
+export interface PasskeySummaryRow {
   id: string;
   credentialId: string;
   name: string;

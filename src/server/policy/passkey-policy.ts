@@ -176,6 +176,15 @@ function defaultSettings(): Omit<PasskeyPolicySettings, "targetUserIds"> {
   return { ...rest, ...DEFAULT_CAMPAIGN_SETTINGS, maxPasskeys: maxPasskeysPerUser, aaguids: [] };
 }
 
+/**
+ * Whether a "selected" policy lists the user whose id is `userId` (SQL), as a SQL boolean to read in
+ * the same statement as other work; with the policy, `policy.target === "all" || listed` is
+ * isUserTargeted's answer.
+ */
+export function userListedForPolicySql(userId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "PasskeyPolicyTarget" AS "listed" WHERE "listed"."userId" = ${userId})`;
+}
+
 /** Whether a "selected" policy lists this user (always true for a policy targeting all users). */
 export async function isUserTargeted(policy: PasskeyPolicy, userId: string, tx: Tx | null = null): Promise<boolean> {
   if (policy.target === "all") return true;

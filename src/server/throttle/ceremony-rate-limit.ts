@@ -92,6 +92,11 @@ export function ceremonyRateSql(
   return { ctes, allowed };
 }
 
+/** The "counted" CTE of ceremonyRateSql as one JSON array of CountedRate, for refuseOverRate. */
+export function countedRatesJsonSql(): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('key', "key", 'count', "count", 'windowStart', "windowStart")), '[]') FROM "counted")`;
+}
+
 /** @throws RATE_LIMITED when a key's count (as "counted" returned it) is past its limit */
 export function refuseOverRate(
   rows: CountedRate[],

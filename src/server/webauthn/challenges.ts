@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { getDb } from "../db";
 import { policyFromRowJson, policyRowJsonSql, type PasskeyPolicy } from "../policy/passkey-policy";
 import { sqlTimestamp } from "../sql-time";
-import { ceremonyRateSql, refuseOverRate, type CeremonyRateKeys, type CountedRate } from "../throttle/ceremony-rate-limit";
+import { ceremonyRateSql, countedRatesJsonSql, refuseOverRate, type CeremonyRateKeys, type CountedRate } from "../throttle/ceremony-rate-limit";
 
 /** How long the browser has to answer a ceremony. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -22,22 +22,18 @@ export interface StoredChallenge {
 const EXPIRED_PER_CALL = 20;
 
 /**
- * Stores a challenge in PostgreSQL so that any app instance can verify it, removing expired ones on
- * the way (the expiresAt index keeps that cheap), in one statement that also reads the passkey
- * policy. With `rateKeys`, the same statement counts the request against the ceremony rate limits
- * and stores nothing once a limit is passed.
- * @throws RATE_LIMITED
+ * The CTEs that store a challenge (named "expiredChallenges" and "storedChallenge"), to run inside
+ * a larger statement: expired challenges are removed on the way (the expiresAt index keeps that
+ * cheap), a few per call. `when` (SQL) decides whether anything is written; `from` (SQL), when given,
+ * is a FROM item the challenge is stored once per row of (for example the user it is for).
  */
-export async function createChallenge(
+export function storeChallengeSql(
   challenge: StoredChallenge,
-  { now = new Date(), rateKeys }: { now?: Date; rateKeys?: CeremonyRateKeys } = {},
-): Promise<{ policy: PasskeyPolicy }> {
-  const rate = rateKeys ? ceremonyRateSql(rateKeys, now) : null;
-  const allowed = rate?.allowed ?? Prisma.sql`true`;
-  const [row] = await getDb().$queryRaw<Array<{ rates: CountedRate[]; policy: unknown }>>`
-    WITH ${rate ? Prisma.sql`${rate.ctes},` : Prisma.empty}
-    "expiredChallenges" AS (
-      DELETE FROM "Challenge" WHERE ${allowed} AND "id" IN (
+  now: Date,
+  { when = Prisma.sql`true`, from = null }: { when?: Prisma.Sql; from?: Prisma.Sql | null } = {},
+): Prisma.Sql {
+  return Prisma.sql`"expiredChallenges" AS (
+      DELETE FROM "Challenge" WHERE ${when} AND "id" IN (
         SELECT "id" FROM "Challenge" WHERE "expiresAt" < ${sqlTimestamp(now)}
         ORDER BY "expiresAt" LIMIT ${EXPIRED_PER_CALL} FOR UPDATE SKIP LOCKED
       )
@@ -46,18 +42,46 @@ export async function createChallenge(
       INSERT INTO "Challenge" ("id", "value", "purpose", "binding", "userId", "createdAt", "expiresAt")
       SELECT ${randomUUID()}::uuid, ${challenge.value}, ${challenge.purpose}::"ChallengePurpose", ${challenge.binding},
         ${challenge.userId}::uuid, ${sqlTimestamp(now)}, ${sqlTimestamp(now.getTime() + CHALLENGE_TTL_MS)}
-      WHERE ${allowed}
-    )
-    SELECT ${rate ? Prisma.sql`(SELECT coalesce(json_agg(json_build_object('key', "key", 'count', "count", 'windowStart', "windowStart")), '[]') FROM "counted")` : Prisma.sql`'[]'::json`} AS "rates",
+      ${from ? Prisma.sql`FROM ${from}` : Prisma.empty}
+      WHERE ${when}
+    )`;
+}
+
+/**
+ * Stores a challenge in PostgreSQL so that any app instance can verify it, in one statement that
+ * also reads the passkey policy. With `rateKeys`, the same statement counts the request against the
+ * ceremony rate limits and stores nothing once a limit is passed.
+ * @throws RATE_LIMITED
+ */
+export async function createChallenge(
+  challenge: StoredChallenge,
+  { now = new Date(), rateKeys }: { now?: Date; rateKeys?: CeremonyRateKeys } = {},
+): Promise<{ policy: PasskeyPolicy }> {
+  const rate = rateKeys ? ceremonyRateSql(rateKeys, now) : null;
+  const [row] = await getDb().$queryRaw<Array<{ rates: CountedRate[]; policy: unknown }>>`
+    WITH ${rate ? Prisma.sql`${rate.ctes},` : Prisma.empty}
+    ${storeChallengeSql(challenge, now, { when: rate?.allowed })}
+    SELECT ${rate ? countedRatesJsonSql() : Prisma.sql`'[]'::json`} AS "rates",
       ${policyRowJsonSql()} AS "policy"`;
   if (rateKeys) refuseOverRate(row!.rates, rateKeys, now);
   return { policy: await policyFromRowJson(row!.policy) };
 }
 
 /**
- * Consumes a challenge: one atomic DELETE ... RETURNING, so of two verifications racing on the same
- * challenge exactly one gets the row. A challenge minted for the other ceremony or for another
- * browser session does not match and stays untouched.
+ * The statement part that consumes a challenge: one DELETE ... RETURNING "value", "userId",
+ * "expiresAt", so of two verifications racing on the same challenge exactly one gets the row. A
+ * challenge minted for the other ceremony or for another browser session does not match and stays
+ * untouched. Every ceremony consumes its challenge through this (alone in consumeChallenge, or as a
+ * CTE of a larger statement). `when` (SQL) decides whether it is consumed.
+ */
+export function consumeChallengeSql(value: string, purpose: ChallengePurpose, binding: string, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  return Prisma.sql`DELETE FROM "Challenge"
+    WHERE "value" = ${value} AND "purpose" = ${purpose}::"ChallengePurpose" AND "binding" = ${binding} AND ${when}
+    RETURNING "value", "userId", "expiresAt"`;
+}
+
+/**
+ * Consumes a challenge (consumeChallengeSql) on its own.
  *
  * @throws CHALLENGE_INVALID when there is no such challenge (replayed, foreign, or never issued)
  * @throws CHALLENGE_EXPIRED when it was found but had expired
@@ -69,16 +93,20 @@ export async function consumeChallenge(
   now = new Date(),
 ): Promise<StoredChallenge> {
   if (!binding) throw invalid();
-  const rows = await getDb().$queryRaw<Array<StoredChallenge & { expiresAt: Date }>>`
-    DELETE FROM "Challenge"
-    WHERE "value" = ${value} AND "purpose" = ${purpose}::"ChallengePurpose" AND "binding" = ${binding}
-    RETURNING "value", "purpose", "binding", "userId"::text AS "userId", "expiresAt"`;
+  const rows = await getDb().$queryRaw<Array<{ value: string; userId: string | null; expiresAt: Date }>>`
+    WITH "consumed" AS (${consumeChallengeSql(value, purpose, binding)})
+    SELECT "value", "userId"::text AS "userId", "expiresAt" FROM "consumed"`;
   const row = rows[0];
   if (!row) throw invalid();
   if (row.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("CHALLENGE_EXPIRED", "This request took too long. Please try again.");
   }
-  return { value: row.value, purpose: row.purpose, binding: row.binding, userId: row.userId };
+  return { value: row.value, purpose, binding, userId: row.userId };
+}
+
+/** Takes back a challenge that was stored for a request then refused. */
+export async function discardChallenge(challenge: Pick<StoredChallenge, "value" | "purpose" | "binding">): Promise<void> {
+  await getDb().$queryRaw`WITH "consumed" AS (${consumeChallengeSql(challenge.value, challenge.purpose, challenge.binding)}) SELECT 1`;
 }
 
 function invalid() {

@@ -1,17 +1,22 @@
 import "server-only";
-import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import { randomBytes } from "node:crypto";
+import {
+  generateRegistrationOptions,
+  type AuthenticatorTransport,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from "@simplewebauthn/server";
 import type { AuthenticatorType } from "@/contracts/webauthn";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { getPasskeyPolicy, isUserTargeted, type PasskeyPolicy } from "../policy/passkey-policy";
+import { Prisma, type Passkey, type User } from "@/generated/prisma/client";
+import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql, type PasskeyPolicy } from "../policy/passkey-policy";
 import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import type { SignedInUser } from "../session";
-import { createChallenge } from "./challenges";
+import { discardChallenge, storeChallengeSql, type StoredChallenge } from "./challenges";
 import { SUPPORTED_ALGORITHM_IDS } from "./credential-key-problem";
 import { requireFreshMultifactor } from "../require-fresh";
-import { assertCeremonyRateAllowed, ceremonyRateKeys } from "../throttle/ceremony-rate-limit";
-import type { ChallengePurpose } from "@/generated/prisma/enums";
+import { ceremonyRateKeys, ceremonyRateSql, countedRatesJsonSql, refuseOverRate, type CountedRate } from "../throttle/ceremony-rate-limit";
 
 export interface RegistrationOptionsInput {
   user: SignedInUser | null;
@@ -40,24 +45,47 @@ export async function createRegistrationOptions(
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const auto = input.auto === true;
   const signedIn = auto ? requireFreshPasswordAndCode(input.user) : requireFreshMultifactor(input.user);
-  await assertCeremonyRateAllowed(ceremonyRateKeys({ ip: input.ip, userId: signedIn.userId }));
   const config = getConfig();
-  const user = await getDb().user.findUnique({
-    where: { id: signedIn.userId },
-    select: {
-      id: true,
-      email: true,
-      displayName: true,
-      webauthnUserId: true,
-      passkeys: { select: { credentialId: true, transports: true } },
-    },
-  });
-  if (!user) throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
-  const policy = await getPasskeyPolicy();
-  assertMayRegisterPasskeys(policy, await isUserTargeted(policy, user.id));
-  assertMayAddPasskey(policy, user.passkeys.length);
-  if (auto && user.passkeys.length > 0) {
-    throw new AppError("INVALID_REQUEST", "A passkey is added this way only to an account that has none.");
+  const now = new Date();
+  const challengeBytes = randomBytes(32);
+  const challenge: StoredChallenge = {
+    value: challengeBytes.toString("base64url"),
+    purpose: auto ? "autoRegistration" : "registration",
+    binding: input.binding,
+    userId: signedIn.userId,
+  };
+  const rateKeys = ceremonyRateKeys({ ip: input.ip, userId: signedIn.userId });
+  const rate = ceremonyRateSql(rateKeys, now);
+  const userId = Prisma.sql`${signedIn.userId}::uuid`;
+  // One statement: the rate limits, the user with their passkeys, the policy, and the challenge,
+  // stored unless a limit is passed or the user is gone. A refusal that needs the policy (below)
+  // takes the challenge back.
+  const [row] = await getDb().$queryRaw<OptionsRow[]>`
+    WITH ${rate.ctes},
+    "owner" AS (SELECT "id" FROM "User" WHERE "id" = ${userId}),
+    ${storeChallengeSql(challenge, now, { when: rate.allowed, from: Prisma.sql`"owner"` })}
+    SELECT ${countedRatesJsonSql()} AS "rates",
+      u."email", u."displayName", u."webauthnUserId",
+      (SELECT coalesce(json_agg(json_build_object('credentialId', p."credentialId", 'transports', p."transports")), '[]')
+        FROM "Passkey" AS p WHERE p."userId" = ${userId}) AS "passkeys",
+      ${userListedForPolicySql(userId)} AS "listed",
+      ${policyRowJsonSql()} AS "policy"
+    FROM (SELECT 1) AS "one" LEFT JOIN "User" AS u ON u."id" = ${userId}`;
+  refuseOverRate(row!.rates, rateKeys, now);
+  if (row!.email === null || row!.displayName === null || row!.webauthnUserId === null) {
+    throw new AppError("USER_NOT_FOUND", "Your account no longer exists.");
+  }
+  const user = { email: row!.email, displayName: row!.displayName, webauthnUserId: row!.webauthnUserId, passkeys: row!.passkeys };
+  const policy = await policyFromRowJson(row!.policy);
+  try {
+    assertMayRegisterPasskeys(policy, policy.target === "all" || row!.listed);
+    assertMayAddPasskey(policy, user.passkeys.length);
+    if (auto && user.passkeys.length > 0) {
+      throw new AppError("INVALID_REQUEST", "A passkey is added this way only to an account that has none.");
+    }
+  } catch (error) {
+    await discardChallenge(challenge);
+    throw error;
   }
 
   const options = await generateRegistrationOptions({
@@ -66,12 +94,13 @@ export async function createRegistrationOptions(
     userName: user.email,
     userDisplayName: user.displayName,
     userID: Buffer.from(user.webauthnUserId, "base64url"),
+    challenge: challengeBytes,
     // Enforced attestation needs the authenticator's certificate chain: ask for it whatever the
     // configured default (an authenticator may still answer "none", which is then refused).
     attestationType: policy.enforceAttestation ? "direct" : config.attestation,
     timeout: 120_000,
     supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
-    excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
+    excludeCredentials: user.passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
     // A fresh object on every call: the library mutates its shared default selection object.
     authenticatorSelection: {
       residentKey: "required",
@@ -81,18 +110,23 @@ export async function createRegistrationOptions(
     // A conditional create goes to whichever password manager filled the password: no hint.
     preferredAuthenticatorType: auto ? undefined : input.authenticatorType,
   });
+  // The stored challenge is the one the browser will sign.
+  if (options.challenge !== challenge.value) throw new Error("The registration options carry another challenge than the stored one.");
   // Device-bound only: steer the browser towards a security key, without forbidding a platform
   // authenticator that keeps its passkey on the device. The server still decides on verification.
   if (!policy.syncedAllowed && !auto && !input.authenticatorType) options.hints = ["security-key"];
-
-  const purpose: ChallengePurpose = auto ? "autoRegistration" : "registration";
-  await createChallenge({
-    value: options.challenge,
-    purpose,
-    binding: input.binding,
-    userId: user.id,
-  });
   return options;
+}
+
+/** What the options statement reads; the user's columns are null when the user is gone. */
+interface OptionsRow {
+  rates: CountedRate[];
+  email: User["email"] | null;
+  displayName: User["displayName"] | null;
+  webauthnUserId: User["webauthnUserId"] | null;
+  passkeys: Array<Pick<Passkey, "credentialId" | "transports">>;
+  listed: boolean;
+  policy: unknown;
 }
 
 /**

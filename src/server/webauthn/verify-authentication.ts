@@ -12,13 +12,13 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { toCredentialSignals } from "../methods/get-credential-signals";
-import { policyFromRowJson, policyRowJsonSql } from "../policy/passkey-policy";
+import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
 import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import type { UserProfile } from "../users";
-import { readClientData, type ClientData } from "./challenges";
+import { consumeChallengeSql, readClientData, type ClientData } from "./challenges";
 import { isEc2Key } from "./credential-key-problem";
 import { isStrictDerEcdsaSignature } from "./der-signature";
 import { framedCeremonyProblem } from "./framed-ceremony";
@@ -107,15 +107,11 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
   const outcome = await getDb().$transaction(
     async (tx): Promise<{ failure: Failure } | { signIn: PasskeySignIn }> => {
       const [row] = await tx.$queryRaw<CeremonyRow[]>`
-        WITH "consumed" AS (
-          DELETE FROM "Challenge"
-          WHERE "value" = ${challengeValue} AND "purpose" = 'authentication'::"ChallengePurpose" AND "binding" = ${binding}
-          RETURNING "value", "userId", "expiresAt"
-        )
+        WITH "consumed" AS (${consumeChallengeSql(challengeValue, "authentication", binding)})
         SELECT c."value" AS "challenge", c."userId"::text AS "challengeUserId", c."expiresAt",
           p."id"::text AS "passkeyId", p."publicKey", p."counter", p."transports", p."aaguid", p."attestationVerified",
           u."id"::text AS "userId", u."email", u."displayName", u."role"::text AS "role", u."webauthnUserId",
-          EXISTS (SELECT 1 FROM "PasskeyPolicyTarget" t WHERE t."userId" = u."id") AS "targeted",
+          ${userListedForPolicySql(Prisma.sql`u."id"`)} AS "targeted",
           ${policyRowJsonSql()} AS "policy"
         FROM (SELECT 1) AS "one"
           LEFT JOIN "consumed" c ON true
