@@ -16,7 +16,18 @@ export function request(
   baseUrl: string,
   method: string,
   path: string,
-  { body, cookies, accept = "application/json" }: { body?: unknown; cookies?: Map<string, string>; accept?: string } = {},
+  {
+    body,
+    cookies,
+    accept = "application/json",
+    origin,
+  }: {
+    body?: unknown;
+    cookies?: Map<string, string>;
+    accept?: string;
+    /** The page's origin, when it is not the server's own (an instance behind a load balancer). */
+    origin?: string;
+  } = {},
 ): Promise<BenchResponse> {
   const url = new URL(path, baseUrl);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -25,7 +36,7 @@ export function request(
     headers["content-type"] = "application/json";
     headers["content-length"] = String(Buffer.byteLength(payload));
     // Our own pages send it on every unsafe request; the CSRF check refuses requests without it.
-    headers.origin = url.origin;
+    headers.origin = origin ?? url.origin;
   }
   if (cookies && cookies.size > 0) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   return new Promise((resolve, reject) => {

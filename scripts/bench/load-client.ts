@@ -62,14 +62,14 @@ async function register(person: Person): Promise<void> {
  * ceremony's binding cookie), the assertion, verify (which starts the session). The person's
  * cookies are replaced by the new session's.
  */
-async function signIn(person: Person): Promise<void> {
+async function signIn(person: Person, [optionsAt, verifyAt] = [baseUrl, baseUrl]): Promise<void> {
   const jar = new CookieJar();
   const options = JSON.parse(
-    expectStatus(jar.take(await request(baseUrl, "POST", "/api/webauthn/authentication/options", { body: {} })), 200, "sign-in options").body,
+    expectStatus(jar.take(await request(optionsAt, "POST", "/api/webauthn/authentication/options", { body: {}, origin: baseUrl })), 200, "sign-in options").body,
   );
   const response = person.authenticator.getAssertion({ options, origin: baseUrl });
   const verified = jar.take(
-    await request(baseUrl, "POST", "/api/webauthn/authentication/verify", { body: { response }, cookies: jar.cookies }),
+    await request(verifyAt, "POST", "/api/webauthn/authentication/verify", { body: { response }, cookies: jar.cookies, origin: baseUrl }),
   );
   expectStatus(verified, 200, "sign-in verify");
   // The server prefixes its cookies with __Host- when it runs on https (src/contracts/cookies.ts).
@@ -150,13 +150,25 @@ function peerCeremony(scenario: Scenario, worker: number, workers: number, i: nu
   }
 }
 
+
+/**
+ * Where a worker's sign-in requests go: each to the next of `targets` in turn, as a round-robin load
+ * balancer sends them, so with two processes the options and the verify of one sign-in land on
+ * different processes.
+ */
+function spread(targets: string[] | undefined, worker: number, i: number): [string, string] | undefined {
+  if (!targets || targets.length === 0) return undefined;
+  const at = (k: number) => targets[(worker + 2 * i + k) % targets.length]!;
+  return [at(0), at(1)];
+}
+
 /** One ceremony of `scenario` by worker `worker` (its i-th); people are split between workers. */
-function ceremony(scenario: Scenario, worker: number, workers: number, i: number): Promise<void> {
+function ceremony(scenario: Scenario, worker: number, workers: number, i: number, targets?: string[]): Promise<void> {
   if (peer) return peerCeremony(scenario, worker, workers, i);
   switch (scenario) {
     case "signIn": {
       const own = people.signIn.filter((_, k) => k % workers === worker);
-      return signIn(own[i % own.length]!);
+      return signIn(own[i % own.length]!, spread(targets, worker, i));
     }
     case "register": {
       // Each registration by a person with room for another passkey; one worker's people only.
@@ -193,7 +205,7 @@ function ceremony(scenario: Scenario, worker: number, workers: number, i: number
 }
 
 /** Runs `count` ceremonies on `concurrency` workers (each waits for its previous one), or until maxMs. */
-async function run(scenario: Scenario, concurrency: number, count: number, maxMs: number): Promise<RunResult> {
+async function run(scenario: Scenario, concurrency: number, count: number, maxMs: number, targets?: string[]): Promise<RunResult> {
   const latencies: number[] = [];
   const errors: string[] = [];
   let started = 0;
@@ -204,7 +216,7 @@ async function run(scenario: Scenario, concurrency: number, count: number, maxMs
       started++;
       const t0 = performance.now();
       try {
-        await ceremony(scenario, worker, concurrency, i);
+        await ceremony(scenario, worker, concurrency, i, targets);
         latencies.push(performance.now() - t0);
       } catch (error) {
         errors.push(error instanceof Error ? error.message : String(error));
@@ -227,7 +239,7 @@ process.on("message", (message: ClientMessage) => {
       for (const account of message.signIn) people.signIn.push(await setupPeerPerson(account));
       return { type: "ready" };
     }
-    if (message.type === "run") return { type: "result", result: await run(message.scenario, message.concurrency, message.count, message.maxMs) };
+    if (message.type === "run") return { type: "result", result: await run(message.scenario, message.concurrency, message.count, message.maxMs, message.targets) };
     process.exit(0);
   };
   handle().then(send, (error: unknown) => send({ type: "failed", message: error instanceof Error ? error.message : String(error) }));

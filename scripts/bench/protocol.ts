@@ -40,7 +40,15 @@ export type ClientMessage =
       baseUrl: string;
       signIn: PeerPerson[];
     }
-  | { type: "run"; scenario: Scenario; concurrency: number; count: number; maxMs: number }
+  | {
+      type: "run";
+      scenario: Scenario;
+      concurrency: number;
+      count: number;
+      maxMs: number;
+      /** signIn only: app processes (base URLs) to spread the requests over, in turn; default the one of setup. */
+      targets?: string[];
+    }
   | { type: "exit" };
 
 export interface RunResult {

@@ -44,6 +44,8 @@ export interface BenchReport {
   peer?: { name: string; version: string; passkeyPlugin: string; database: string; users: number };
   /** First load of /signin and /security-info on a throttled phone (page-weight.ts); absent when not measured. */
   pages?: PageWeight[];
+  /** Sign-in on two app processes at 10 and 50 clients (CPU and statements of both), when measured. */
+  twoProcessSignIns?: PhaseResult[] | null;
 }
 
 export interface TargetCheck {

@@ -13,6 +13,8 @@
 // (bench/peers/better-auth, installed there on demand, see peer.ts), through the same sign-in and
 // trivial GET plans on a database of its own (<database>_peer, made anew each run), and the report
 // puts both side by side.
+// Sign-in is also timed on two app processes (the second on port+1, the load spread over both),
+// at 10 and 50 clients, unless --processes 1.
 //
 // With --cpu-prof the server writes a V8 CPU profile to bench/profiles/ when the run ends (open it
 // in Chrome DevTools' Performance panel).
@@ -39,9 +41,10 @@ import { installPeerIfStale, peerVersions, recreatePeerDatabase, startPeer } fro
 import { cpuDelta, processCpuMs, processesCpu, processTreeCpu } from "./proc-stat";
 import type { ClientMessage, ClientReply, PeerPerson, PersonCredentials, RunResult, Scenario } from "./protocol";
 import { renderMarkdown, type BenchReport, type FloorResult, type PhaseResult } from "./report";
+import { renderProcessComparison } from "./report-processes";
 
 const USAGE =
-  "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...,pages] [--cpu-prof] [--peer [--peer-port 3301]]";
+  "Usage: npm run bench -- [--users 1000000] [--port 3300] [--database si_bench] [--quick] [--only signIn,register,...,pages] [--processes 1,2] [--cpu-prof] [--peer [--peer-port 3301]]";
 /** The ceremonies the peer has. */
 const PEER_SCENARIOS: readonly Scenario[] = ["trivialGet", "signIn"];
 const CONCURRENCY = [1, 10, 50] as const;
@@ -61,9 +64,10 @@ interface ScenarioPlan {
 await runMain(async () => {
   const args = parseArgs(process.argv.slice(2));
   for (const key of args.keys()) {
-    if (!["users", "port", "database", "quick", "only", "cpu-prof", "peer", "peer-port"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
+    if (!["users", "port", "database", "quick", "only", "processes", "cpu-prof", "peer", "peer-port"].includes(key)) throw new Error(`Unknown option --${key}. ${USAGE}`);
   }
   const quick = args.has("quick");
+  const twoProcesses = processesArg(args.get("processes"));
   const targetUsers = intArg(args.get("users"), quick ? 20_000 : 1_000_000, "users");
   const port = intArg(args.get("port"), 3300, "port");
   const database = String(args.get("database") ?? "si_bench");
@@ -151,6 +155,7 @@ await runMain(async () => {
     const phases: PhaseResult[] = [];
     let serverTransactions: BenchReport["signInServerTransactions"];
     let pages: BenchReport["pages"];
+    let twoProcessSignIns: BenchReport["twoProcessSignIns"] = null;
     try {
       await waitForServer(`http://localhost:${port}/signin`, server);
       const appPid = server.pid!;
@@ -161,10 +166,16 @@ await runMain(async () => {
       // 5. The load generator: signs the people in and gives them their passkeys.
       client = forkClient();
       const ask = askClient(client);
+      const probes: Probes = { monitor, database, appPids: [appPid], clientPid: client.pid!, statsFiles: [statsFile] };
       await ask({ type: "setup", baseUrl: `http://localhost:${port}`, ...people, adminQuery: ADMIN_QUERY });
-      phases.push(...(await runPlans(plans, { monitor, database, appPid, clientPid: client.pid!, statsFile }, ask)));
+      phases.push(...(await runPlans(plans, probes, ask)));
 
-      // 6. PostgreSQL's own count of transactions per sign-in (read-only ones included), as a check
+      // 6. Sign-in again on two app processes.
+      const signInPlan = plans.find((plan) => plan.scenario === "signIn");
+      twoProcessSignIns =
+        twoProcesses && signInPlan ? await measureTwoProcesses(signInPlan, { port, stamp, probes, ask }) : null;
+
+      // 7. PostgreSQL's own count of transactions per sign-in (read-only ones included), as a check
       // on the app's count. Backends report their counts within about ten seconds.
       serverTransactions = plans.some((plan) => plan.scenario === "signIn")
         ? await countServerTransactions(monitor, database, () =>
@@ -206,7 +217,7 @@ await runMain(async () => {
           ...plan,
           label: `${label}: ${plan.scenario === "trivialGet" ? "trivial GET /api/auth/ok (floor)" : plan.label}`,
         }));
-        const probes = { monitor, database: peerDatabase, appPid: peerServer.pid!, clientPid: peerClient.pid!, statsFile: peerStatsFile };
+        const probes: Probes = { monitor, database: peerDatabase, appPids: [peerServer.pid!], clientPid: peerClient.pid!, statsFiles: [peerStatsFile] };
         phases.push(...(await runPlans(labelled, probes, ask)).map((phase) => ({ ...phase, peer: true })));
         peer = { name: "Better Auth", version: versions.betterAuth, passkeyPlugin: versions.passkey, database: peerDatabase, users: accounts.length };
       } finally {
@@ -224,6 +235,7 @@ await runMain(async () => {
       phases,
       signInServerTransactions: serverTransactions,
       ...(pages ? { pages } : {}),
+      twoProcessSignIns,
       ...(peer ? { peer } : {}),
     };
     writeResults(report);
@@ -392,9 +404,10 @@ function expectNoErrors(plan: ScenarioPlan, what: string, result: RunResult): vo
 interface Probes {
   monitor: pg.Client;
   database: string;
-  appPid: number;
+  /** The app's processes: their CPU and statements are added up. */
+  appPids: number[];
   clientPid: number;
-  statsFile: string;
+  statsFiles: string[];
 }
 
 interface Measured {
@@ -423,23 +436,32 @@ function readStatementStats(file: string): { statements: number; commits: number
   }
 }
 
+function sumStatementStats(files: string[]): { statements: number; commits: number } {
+  const all = files.map(readStatementStats);
+  return { statements: all.reduce((sum, s) => sum + s.statements, 0), commits: all.reduce((sum, s) => sum + s.commits, 0) };
+}
+
+function appProcessesCpu(pids: number[]): Map<number, number> {
+  return new Map(pids.flatMap((pid) => [...processTreeCpu(pid)]));
+}
+
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function measure(probes: Probes, run: () => Promise<RunResult>): Promise<Measured> {
   await pause(300); // the app writes its statement counts every 200 ms
-  const statsBefore = readStatementStats(probes.statsFile);
-  const appBefore = processTreeCpu(probes.appPid);
+  const statsBefore = sumStatementStats(probes.statsFiles);
+  const appBefore = appProcessesCpu(probes.appPids);
   const pgPidsBefore = await postgresPids(probes);
   const pgBefore = processesCpu(pgPidsBefore);
   const clientBefore = processCpuMs(probes.clientPid);
   const result = await run();
   const clientAfter = processCpuMs(probes.clientPid);
-  const appAfter = processTreeCpu(probes.appPid);
+  const appAfter = appProcessesCpu(probes.appPids);
   const pgAfter = processesCpu(new Set([...pgPidsBefore, ...(await postgresPids(probes))]));
   await pause(300);
-  const statsAfter = readStatementStats(probes.statsFile);
+  const statsAfter = sumStatementStats(probes.statsFiles);
   return {
     result,
     appCpuMs: cpuDelta(appBefore, appAfter),
@@ -561,11 +583,59 @@ function machineFacts() {
 function writeResults(report: BenchReport): void {
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const markdown = renderMarkdown(report);
+  const markdown = renderMarkdown(report) + renderProcessComparison(report);
   writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, "latest.md"), markdown);
   console.log(`\n${markdown}`);
   console.log(`Written to bench/results/latest.json and bench/results/latest.md`);
+}
+
+/** --processes: "1,2" (the default) adds the two-process sign-in phases, "1" leaves them out. */
+function processesArg(value: string | true | undefined): boolean {
+  if (value === undefined) return true;
+  const list = value === true ? [] : value.split(",").map((v) => v.trim());
+  if (list.length === 0 || list.some((v) => v !== "1" && v !== "2") || !list.includes("1")) {
+    throw new Error(`--processes takes 1 or 1,2 (the first phases always run on one process). ${USAGE}`);
+  }
+  return list.includes("2");
+}
+
+/**
+ * Sign-in on two app processes: a second server, configured as the first but on port + 1 with its
+ * own statement counts, and the load generator sending each request to the next process in turn.
+ * Measured at 10 and 50 clients after an untimed warm-up; CPU and statements are both processes'.
+ */
+async function measureTwoProcesses(
+  plan: ScenarioPlan,
+  { port, stamp, probes, ask }: { port: number; stamp: string; probes: Probes; ask: ReturnType<typeof askClient> },
+): Promise<PhaseResult[]> {
+  const secondPort = port + 1;
+  await ensurePortFree(secondPort);
+  const statsFile = join(tmpdir(), `security-info-bench-${stamp}-second.json`);
+  const second = startServer(secondPort, statsFile, null);
+  try {
+    await waitForServer(`http://localhost:${secondPort}/signin`, second);
+    const targets = [`http://localhost:${port}`, `http://localhost:${secondPort}`];
+    const both: Probes = { ...probes, appPids: [...probes.appPids, second.pid!], statsFiles: [...probes.statsFiles, statsFile] };
+    await ask({ type: "run", scenario: "signIn", concurrency: 10, count: plan.warmup, maxMs: 120_000, targets }).then((r) =>
+      expectNoErrors(plan, "two-process warm-up", r),
+    );
+    const phases: PhaseResult[] = [];
+    for (const concurrency of [10, 50] as const) {
+      const count = plan.counts[CONCURRENCY.indexOf(concurrency)]!;
+      const measured = await measure(both, () => ask({ type: "run", scenario: "signIn", concurrency, count, maxMs: 60_000, targets }));
+      const phase = summarise(plan, concurrency, measured);
+      phases.push(phase);
+      console.log(
+        `${plan.label} on 2 processes @${concurrency}: ${phase.throughput.toFixed(0)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, ` +
+          `errors ${phase.errors}, app ${phase.appCpuMs.toFixed(2)} ms (both), pg ${phase.pgCpuMs.toFixed(2)} ms`,
+      );
+    }
+    return phases;
+  } finally {
+    await stopServer(second);
+    rmSync(statsFile, { force: true });
+  }
 }
 
 function intArg(value: string | true | undefined, fallback: number, name: string): number {
