@@ -37,6 +37,10 @@ export async function serve({ dev, port, trustedProxies, origins }: ServeOptions
   const app = next({ dev, dir: ROOT, hostname: "localhost", port, httpServer: server });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // The passkey sign-in requests, answered here in production (decision 020); the development
+  // server leaves them to Next.js, which recompiles them when they change.
+  const direct = dev ? null : await import("./direct-routes");
+  const base = `http://localhost:${port}`;
 
   // Next.js writes the peer into X-Forwarded-For only when the request has none: decide it first.
   const setClientAddress = (req: IncomingMessage) => {
@@ -67,6 +71,17 @@ export async function serve({ dev, port, trustedProxies, origins }: ServeOptions
     }
 
     setClientAddress(req);
+    const route = direct?.directRoute(method, pathname);
+    if (route) {
+      direct!.answerDirectly(route, req, res, base).catch((error: unknown) => {
+        console.error(`Failed to handle request for ${req.url}`, error);
+        if (res.headersSent) return void res.destroy();
+        res.statusCode = 500;
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }));
+      });
+      return;
+    }
     // Next.js puts the nonce on its own scripts from the request's copy of the policy; whatever
     // policy the client sent is replaced.
     req.headers["content-security-policy"] = headers.find(([name]) => name === "Content-Security-Policy")![1];

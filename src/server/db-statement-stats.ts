@@ -36,8 +36,8 @@ export function watchStatements(watcher: (sql: string) => void): () => void {
  * Counting wraps each connection's `query` once, when the pool opens it.
  */
 export function countPoolStatements(pool: pg.Pool, file: string): void {
-  const stats: StatementStats = { statements: 0, commits: 0, rollbacks: 0 };
-  let dirty = true;
+  const counter = fileCounter(file);
+  const stats = counter.stats;
   pool.on("connect", (client) => {
     let inTransaction = false;
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -55,14 +55,35 @@ export function countPoolStatements(pool: pg.Pool, file: string): void {
         inTransaction = false;
         stats.rollbacks++;
       } else if (!inTransaction && isWritingStatement(sql)) stats.commits++;
-      dirty = true;
+      counter.dirty = true;
       return query(...args);
     };
   });
-  const timer = setInterval(() => {
-    if (!dirty) return;
-    dirty = false;
-    void writeFile(file, JSON.stringify(stats)).catch(() => {});
-  }, 200);
-  timer.unref();
+}
+
+interface FileCounter {
+  stats: StatementStats;
+  dirty: boolean;
+}
+
+/**
+ * The process's one counter for `file` (on globalThis: our server's own copy of this module and
+ * Next.js's each count their pool, into the same totals), written at most every 200 ms.
+ */
+function fileCounter(file: string): FileCounter {
+  const holder = globalThis as { securityInfoStatementCounters?: Map<string, FileCounter> };
+  const counters = (holder.securityInfoStatementCounters ??= new Map());
+  let counter = counters.get(file);
+  if (!counter) {
+    const created: FileCounter = { stats: { statements: 0, commits: 0, rollbacks: 0 }, dirty: true };
+    const timer = setInterval(() => {
+      if (!created.dirty) return;
+      created.dirty = false;
+      void writeFile(file, JSON.stringify(created.stats)).catch(() => {});
+    }, 200);
+    timer.unref();
+    counters.set(file, created);
+    counter = created;
+  }
+  return counter;
 }

@@ -20,14 +20,34 @@ function createDb(): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-/** The one Prisma client of the process (kept on globalThis so dev hot reloads reuse it). */
+/** This copy of the module's own client, once ownDbForThisCopy() was called. */
+let ownDb: { client?: PrismaClient } | undefined;
+
+/**
+ * The Prisma client, one per process (kept on globalThis so dev hot reloads reuse it); the copy of
+ * this module our own server loads for the routes it answers itself (scripts/lib/direct-routes.ts)
+ * keeps a client and pool of its own instead, so that no Prisma object made by one copy of the
+ * generated client meets the other copy's code (as if it were another process, decision 020).
+ */
 export function getDb(): PrismaClient {
+  if (ownDb) return (ownDb.client ??= createDb());
   globalForDb.securityInfoDb ??= createDb();
   return globalForDb.securityInfoDb;
 }
 
+/** Makes getDb() of this copy of the module use a client of its own (see getDb). */
+export function ownDbForThisCopy(): void {
+  ownDb ??= {};
+}
+
 /** Closes the pool; scripts and tests call this before exiting. */
 export async function disconnectDb(): Promise<void> {
+  if (ownDb) {
+    const own = ownDb.client;
+    ownDb.client = undefined;
+    await own?.$disconnect();
+    return;
+  }
   const db = globalForDb.securityInfoDb;
   globalForDb.securityInfoDb = undefined;
   await db?.$disconnect();

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { cookies } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "./config";
+import { requestCookies } from "./http/request-cookies";
 import { sealCookie, unsealCookie } from "./session-seal";
 import { deleteUserSession, isUserSessionActive } from "./sessions/user-sessions";
 import {
@@ -50,7 +50,7 @@ export async function getSession(): Promise<CookieSession<SessionData>> {
  * secret, altered, expired, malformed: the client can send anything) reads as no cookie.
  */
 async function readSealedCookie<T extends object>(options: SealedCookieOptions): Promise<CookieSession<T>> {
-  const store = await cookies();
+  const store = await requestCookies();
   const sealed = store.get(options.cookieName)?.value;
   const session = (sealed ? unsealCookie<T>(sealed, options.password) : null) ?? {};
   let destroyed = false;

@@ -1,10 +1,3 @@
-import { AuthenticationOptionsBody } from "@/contracts/webauthn";
-import { auditContext, readJson, withErrors } from "@/server/http/route";
-import { ensureBinding } from "@/server/session";
-import { createAuthenticationOptions } from "@/server/webauthn/create-authentication-options";
+import { passkeySignInOptions } from "@/server/sign-in/passkey-sign-in-routes";
 
-export const POST = withErrors(async (req) => {
-  const body = await readJson(req, AuthenticationOptionsBody);
-  const binding = await ensureBinding();
-  return Response.json(await createAuthenticationOptions({ ...body, binding, ip: auditContext(req).ip }));
-});
+export const POST = passkeySignInOptions;
