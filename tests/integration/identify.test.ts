@@ -2,18 +2,15 @@
 // be told from a known one (the answer, its headers, its passkey options, the SQL it sends), and
 // that one address cannot ask about emails without limit.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as identifyRoute } from "@/app/api/auth/identify/route";
 import { identifyAccount } from "@/server/auth/identify-account";
 import { resetConfigForTests } from "@/server/config";
-import { disconnectDb, getDb } from "@/server/db";
-import { watchStatements } from "@/server/db-statement-stats";
+import { getDb } from "@/server/db";
 import { createAuthenticationOptions } from "@/server/webauthn/create-authentication-options";
 import { giveAuthenticatorApp, givePassword } from "../fixtures/credentials";
 import { countRows, makeUser, newBinding, uniqueEmail } from "../fixtures/factories";
+import { reportStatementsInThisBlock, statementsOf } from "../fixtures/statements";
 import { TEST_ORIGIN } from "./setup-env";
 import { registerPasskey } from "./webauthn-helpers";
 
@@ -36,18 +33,6 @@ async function unknownEmailWhere(hasPasskey: boolean): Promise<string> {
     if ((await identifyAccount(email, null)).methods.includes("passkey") === hasPasskey) return email;
   }
   throw new Error("no such decoy in 200 tries");
-}
-
-/** The SQL text of every statement `call` sends, in order (read off a pool that reports them). */
-async function statementsOf(call: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const stop = watchStatements((sql) => seen.push(sql.replace(/\s+/g, " ").trim()));
-  try {
-    await call();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 async function identifyOver(email: string, ip?: string): Promise<Response> {
@@ -170,18 +155,8 @@ describe("the work an unknown email costs", () => {
   // benchmark): the known and the unknown path must send the very same SQL, in the same order.
   // Stronger than comparing timings, which load on the machine blurs: parameters aside, the
   // database does the same work for both, and no extra round trip shows either.
-  const dir = mkdtempSync(join(tmpdir(), "identify-statements-"));
-  beforeAll(async () => {
-    process.env.DB_STATEMENT_STATS_FILE = join(dir, "stats.json");
-    resetConfigForTests();
-    await disconnectDb();
-  });
-  afterAll(async () => {
-    delete process.env.DB_STATEMENT_STATS_FILE;
-    resetConfigForTests();
-    await disconnectDb();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  reportStatementsInThisBlock("identify-statements");
+  const sqlOf = async (call: () => Promise<unknown>) => (await statementsOf(call)).statements;
 
   async function knownWithEverything() {
     const user = await makeUser();
@@ -199,12 +174,12 @@ describe("the work an unknown email costs", () => {
     const unknownWithout = await unknownEmailWhere(false);
     const call = (email: string) => async () => (await identifyOver(email)).json();
     await call(user.email)(); // connections opened and warmed up before counting
-    const known = await statementsOf(call(user.email));
+    const known = await sqlOf(call(user.email));
     expect(known.length).toBeGreaterThan(0);
-    expect(await statementsOf(call(unknownWithPasskeys))).toEqual(known);
-    expect(await statementsOf(call(unknownWithout))).toEqual(known);
+    expect(await sqlOf(call(unknownWithPasskeys))).toEqual(known);
+    expect(await sqlOf(call(unknownWithout))).toEqual(known);
     // A known account with nothing but a pass, too: the relations it lacks are not skipped either.
-    expect(await statementsOf(call((await makeUser()).email))).toEqual(known);
+    expect(await sqlOf(call((await makeUser()).email))).toEqual(known);
   });
 
   it("passkey options for an email send the same SQL statements for a known and an unknown email", async () => {
@@ -212,8 +187,8 @@ describe("the work an unknown email costs", () => {
     const unknown = await unknownEmailWhere(true);
     const call = (email: string) => () => createAuthenticationOptions({ binding: newBinding(), email });
     await call(user.email)();
-    const known = await statementsOf(call(user.email));
-    expect(await statementsOf(call(unknown))).toEqual(known);
+    const known = await sqlOf(call(user.email));
+    expect(await sqlOf(call(unknown))).toEqual(known);
   });
 });
 
