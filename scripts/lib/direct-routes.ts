@@ -43,8 +43,6 @@ export async function answerDirectly(handler: Handler, req: IncomingMessage, res
   response.headers.forEach((value, name) => res.setHeader(name, value));
   const setCookies = cookies.setCookies();
   if (setCookies.length > 0) res.setHeader("Set-Cookie", setCookies);
-  // As Next.js answers a route handler's response: never cached.
-  if (!res.hasHeader("cache-control")) res.setHeader("Cache-Control", "no-store");
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
