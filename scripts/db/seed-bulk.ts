@@ -83,6 +83,22 @@ export interface BulkSeedResult {
   seconds: number;
 }
 
+/**
+ * Users number `first` to `last` and their passkeys, in one statement on `client`. `tag` keeps the
+ * emails apart from an earlier run's; `passwordHash` is BULK_PASSWORD's hash.
+ */
+export async function loadBulkBatch(
+  client: pg.ClientBase,
+  { first, last, tag, passwordHash }: { first: number; last: number; tag: string; passwordHash: string },
+): Promise<{ users: number; passkeys: number }> {
+  const { rows } = await client.query<{ users: number; passkeys: number }>(BATCH_SQL, [
+    first, last, tag, FIRST_NAMES, LAST_NAMES, DOMAINS, passwordHash,
+    PROVIDERS.map((p) => p.aaguid), PROVIDERS.map((p) => p.name), PROVIDERS.map((p) => p.synced),
+    PROVIDERS.map((p) => p.transports), PROVIDERS.map((p) => p.format),
+  ]);
+  return rows[0]!;
+}
+
 /** Loads `users` users in batches; returns what was inserted and how long it took. */
 export async function seedBulk(
   connectionString: string,
@@ -100,13 +116,9 @@ export async function seedBulk(
   try {
     for (let start = 1; start <= users; start += batch) {
       const end = Math.min(users, start + batch - 1);
-      const { rows } = await client.query<{ users: number; passkeys: number }>(BATCH_SQL, [
-        start, end, tag, FIRST_NAMES, LAST_NAMES, DOMAINS, passwordHash,
-        PROVIDERS.map((p) => p.aaguid), PROVIDERS.map((p) => p.name), PROVIDERS.map((p) => p.synced),
-        PROVIDERS.map((p) => p.transports), PROVIDERS.map((p) => p.format),
-      ]);
-      loadedUsers += rows[0]!.users;
-      loadedPasskeys += rows[0]!.passkeys;
+      const loaded = await loadBulkBatch(client, { first: start, last: end, tag, passwordHash });
+      loadedUsers += loaded.users;
+      loadedPasskeys += loaded.passkeys;
       const seconds = (performance.now() - started) / 1000;
       log(`${loadedUsers.toLocaleString("en-US")} users, ${loadedPasskeys.toLocaleString("en-US")} passkeys (${Math.round(loadedUsers / seconds).toLocaleString("en-US")} users/s)`);
     }

@@ -5,34 +5,16 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR, migrate, readMigrationsList, SCHEMA_PATH } from "../../scripts/db/migrate";
 import { readLastMigratedDatamodel } from "../../scripts/db/migration-new";
 import { diffDatamodels, NO_FILTER, openSchemaEngine } from "../../scripts/db/schema-engine";
+import { serverUrl, urlOf, withClient } from "../fixtures/databases";
 
-const serverUrl =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const suffix = randomBytes(4).toString("hex");
 const fromMigrations = `migrations_test_${suffix}_migrated`;
 const fromSchema = `migrations_test_${suffix}_pushed`;
 const quiet = { log: () => {} };
-
-function urlOf(database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withClient<T>(connectionString: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function migrationNames(): Promise<string[]> {
   return (await readMigrationsList(MIGRATIONS_DIR)).migrationDirectories.map((dir) => dir.path);
