@@ -137,9 +137,15 @@ function toPasskeyPolicy(row: PolicyRow): PasskeyPolicy {
   };
 }
 
+/**
+ * What a stored row's settings must be. Made once: a schema built per call is compiled again by zod
+ * on its first parse, which cost more than the rest of a sign-in's policy work.
+ */
+const RowSettings = PasskeyPolicyFields.omit({ targetUserIds: true });
+
 /** The row's settings (without the selected users), or null when a hand edit left it invalid. */
 function settingsOfRow(row: PolicyRow): Omit<PasskeyPolicySettings, "targetUserIds"> | null {
-  const parsed = PasskeyPolicyFields.omit({ targetUserIds: true }).safeParse({
+  const parsed = RowSettings.safeParse({
     enabled: row.enabled,
     selfServiceSetup: row.selfServiceSetup,
     target: row.target,
