@@ -2,9 +2,7 @@
 // another session. The user gets a clean "try again" error, nothing half-written is left (the
 // challenge's consumption included), the pool recovers, the same response then stores the passkey
 // exactly once, and registering again with a new challenge works.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/server/db";
 import { AppError, asDatabaseUnavailable } from "@/server/errors";
 import { toErrorResponse } from "@/server/http/route";
@@ -12,67 +10,8 @@ import { createRegistrationOptions } from "@/server/webauthn/create-registration
 import { verifyRegistration } from "@/server/webauthn/verify-registration";
 import { makeUser, newBinding, signedIn, testCtx } from "../fixtures/factories";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
+import { adminClient, holdInsertsOf, releaseHolds, terminateHeldBackend } from "./fault-helpers";
 import { auditEvents, challengeRow, passkeyCount, passkeyRow, rejectsWith, TEST_ORIGIN } from "./webauthn-helpers";
-
-const admin = { client: null as pg.Client | null, cleanup: [] as string[] };
-
-async function adminClient(): Promise<pg.Client> {
-  if (!admin.client) {
-    admin.client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.client.connect();
-  }
-  return admin.client;
-}
-
-afterEach(async () => {
-  const client = admin.client;
-  admin.client = null;
-  if (!client) return;
-  for (const statement of admin.cleanup.splice(0)) await client.query(statement);
-  await client.end();
-});
-
-/**
- * A test-only trigger that holds this user's passkey INSERT in pg_sleep, so the test knows the
- * exact moment the save is under way (inside the registration's transaction) and which backend runs it.
- */
-async function holdPasskeyInsertsOf(userId: string): Promise<void> {
-  const client = await adminClient();
-  const name = `fault_hold_${randomBytes(6).toString("hex")}`;
-  await client.query(`
-    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW."userId" = '${userId.replace(/'/g, "''")}' THEN PERFORM pg_sleep(30); END IF;
-      RETURN NEW;
-    END $$`);
-  await client.query(`CREATE TRIGGER ${name} BEFORE INSERT ON "Passkey" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
-  admin.cleanup.push(`DROP TRIGGER IF EXISTS ${name} ON "Passkey"`, `DROP FUNCTION IF EXISTS ${name}()`);
-}
-
-async function releaseHold(): Promise<void> {
-  const client = await adminClient();
-  for (const statement of admin.cleanup.splice(0)) await client.query(statement);
-}
-
-/** Waits until a backend sleeps in the trigger, then terminates it; returns its pid. */
-async function terminateHeldBackend(): Promise<number> {
-  const client = await adminClient();
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    await client.query("SELECT pg_stat_clear_snapshot()");
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event = 'PgSleep' AND query LIKE '%INSERT INTO%Passkey%'`,
-    );
-    if (rows.length === 1) {
-      const { rows: killed } = await client.query<{ ok: boolean }>("SELECT pg_terminate_backend($1) AS ok", [rows[0]!.pid]);
-      expect(killed[0]!.ok).toBe(true);
-      return rows[0]!.pid;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("no registration reached the passkey INSERT within 10 s");
-}
 
 async function registrationResponse(user: { id: string }, authenticator: SoftAuthenticator) {
   const session = signedIn(user);
@@ -87,15 +26,15 @@ describe("registration when the database connection is cut while the passkey is 
     const user = await makeUser();
     const authenticator = new SoftAuthenticator();
     const first = await registrationResponse(user, authenticator);
-    await holdPasskeyInsertsOf(user.id);
+    await holdInsertsOf("Passkey", user.id);
 
     const outcome = verifyRegistration({ response: first.response, user: first.session, binding: first.binding, ctx: testCtx }).then(
       () => null,
       (error: unknown) => error,
     );
-    await terminateHeldBackend();
+    await terminateHeldBackend("Passkey");
     const error = await outcome;
-    await releaseHold();
+    await releaseHolds();
 
     // The route layer's answer: a retryable 503 in the usual shape, no stack, no driver detail.
     const answer = asDatabaseUnavailable(error);

@@ -74,10 +74,11 @@ interface CeremonyRow {
 
 /**
  * Verifies a passkey sign-in, records its use (counter, backup state, last used, audit event) and
- * starts the user's server-side session, in one transaction of two statements: the first consumes
- * the challenge and reads the passkey, its owner and the policy; the second, once the signature
- * holds, writes everything. A failure still commits the consumed challenge (a response can be tried
- * once) with its audit event.
+ * starts the user's server-side session, in two statements and no transaction of ours: a read (the
+ * challenge looked at, not yet consumed, the passkey, its owner and the policy), then, once the
+ * signature holds, one statement that consumes the challenge and writes everything, or nothing
+ * when another verification consumed it first (decision 021). A refusal consumes the challenge (a
+ * response is tried once) and audits it, in one statement.
  * A passkey the current policy no longer accepts is refused once its signature holds, so the
  * reason is told only to whoever has the passkey.
  * @throws CHALLENGE_INVALID, CHALLENGE_EXPIRED, AUTHENTICATION_FAILED, COUNTER_REGRESSION,
@@ -103,82 +104,76 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
     throw refuse(failure);
   }
   const binding = input.binding;
+  // A refusal consumes the challenge and is audited, in one statement.
+  const fail = async (failure: Failure) => {
+    await getDb().$queryRaw`
+      WITH "consumed" AS (${consumeChallengeSql(challengeValue, "authentication", binding)}),
+      "audit" AS (${auditInsertSql(ctx, failureAudit(failure), new Date())})
+      SELECT 1`;
+    return refuse(failure);
+  };
 
-  const outcome = await getDb().$transaction(
-    async (tx): Promise<{ failure: Failure } | { signIn: PasskeySignIn }> => {
-      const [row] = await tx.$queryRaw<CeremonyRow[]>`
-        WITH "consumed" AS (${consumeChallengeSql(challengeValue, "authentication", binding)})
-        SELECT c."value" AS "challenge", c."userId"::text AS "challengeUserId", c."expiresAt",
-          p."id"::text AS "passkeyId", p."publicKey", p."counter", p."transports", p."aaguid", p."attestationVerified",
-          u."id"::text AS "userId", u."email", u."displayName", u."role"::text AS "role", u."webauthnUserId",
-          ${userListedForPolicySql(Prisma.sql`u."id"`)} AS "targeted",
-          ${policyRowJsonSql()} AS "policy"
-        FROM (SELECT 1) AS "one"
-          LEFT JOIN "consumed" c ON true
-          LEFT JOIN "Passkey" p ON p."credentialId" = ${credentialId}
-          LEFT JOIN "User" u ON u."id" = p."userId"`;
-      const checked = await checkAssertion(response, clientData, row!);
-      if ("failure" in checked) {
-        await recordAudit(tx, ctx, failureAudit(checked.failure));
-        return checked;
-      }
-      const { owner, passkeyId, storedCounter, info } = checked;
-      const now = new Date();
-      // Conditional on the counter we compared against: of two assertions racing with the same
-      // counter, only one may land; nothing else is written unless it did.
-      const landed = Prisma.sql`EXISTS (SELECT 1 FROM "usedPasskey")`;
-      // The session names its passkey: deleting the passkey ends it.
-      const session = startUserSessionSql(owner.id, input.previousSessionId, now, landed, passkeyId);
-      const [written] = await tx.$queryRaw<Array<{ landed: boolean; credentialIds: string[] | null }>>`
-        WITH "usedPasskey" AS (
-          UPDATE "Passkey" SET "counter" = ${BigInt(info.newCounter)}, "backedUp" = ${info.credentialBackedUp},
-            "lastUsedAt" = ${sqlTimestamp(now)}, "lastUsedUserAgent" = ${ctx.userAgent?.slice(0, 512) ?? null},
-            -- Whether this passkey has ever verified its user (shown to administrators).
-            "userVerified" = "userVerified" OR ${info.userVerified}
-          WHERE "id" = ${passkeyId}::uuid AND "counter" = ${storedCounter}
-          RETURNING "id"
-        ),
-        "signedInUser" AS (
-          UPDATE "User" SET "lastSignInAt" = ${sqlTimestamp(now)} WHERE "id" = ${owner.id}::uuid AND ${landed}
-        ),
-        "audit" AS (
-          ${auditInsertSql(ctx, {
-            type: "passkey.authentication",
-            outcome: "success",
-            actorId: owner.id,
-            subjectUserId: owner.id,
-            details: { passkeyId, userVerified: info.userVerified },
-          }, now, landed)}
-        ),
-        ${session.ctes}
-        SELECT ${landed} AS "landed",
-          (SELECT array_agg("credentialId" ORDER BY "createdAt") FROM "Passkey" WHERE "userId" = ${owner.id}::uuid) AS "credentialIds"`;
-      if (!written!.landed) {
-        const failure: Failure = {
-          code: "COUNTER_REGRESSION",
-          reason: "counter raced by a concurrent sign-in",
-          subjectUserId: owner.id,
-          message: COUNTER_MESSAGE,
-        };
-        await recordAudit(tx, ctx, failureAudit(failure));
-        return { failure };
-      }
-      const { webauthnUserId, ...profile } = owner;
-      return {
-        signIn: {
-          user: profile,
-          // What the assertion proved; signInAssurance decides what that is worth.
-          proof: { method: "passkey", passkeyId, userVerified: info.userVerified },
-          sessionId: session.id,
-          signals: toCredentialSignals({ ...owner, webauthnUserId, passkeys: (written!.credentialIds ?? []).map((id) => ({ credentialId: id })) }),
-        },
-      };
-    },
-    // Waiting for a pooled connection under load is normal; the work inside takes milliseconds.
-    { maxWait: 10_000, timeout: 10_000 },
-  );
-  if ("failure" in outcome) throw refuse(outcome.failure);
-  return outcome.signIn;
+  const [row] = await getDb().$queryRaw<CeremonyRow[]>`
+    SELECT c."value" AS "challenge", c."userId"::text AS "challengeUserId", c."expiresAt",
+      p."id"::text AS "passkeyId", p."publicKey", p."counter", p."transports", p."aaguid", p."attestationVerified",
+      u."id"::text AS "userId", u."email", u."displayName", u."role"::text AS "role", u."webauthnUserId",
+      ${userListedForPolicySql(Prisma.sql`u."id"`)} AS "targeted",
+      ${policyRowJsonSql()} AS "policy"
+    FROM (SELECT 1) AS "one"
+      LEFT JOIN "Challenge" AS c ON c."value" = ${challengeValue} AND c."purpose" = 'authentication'::"ChallengePurpose" AND c."binding" = ${binding}
+      LEFT JOIN "Passkey" AS p ON p."credentialId" = ${credentialId}
+      LEFT JOIN "User" AS u ON u."id" = p."userId"`;
+  const checked = await checkAssertion(response, clientData, row!);
+  if ("failure" in checked) throw await fail(checked.failure);
+
+  const { owner, passkeyId, storedCounter, info } = checked;
+  const now = new Date();
+  // Nothing is written unless this verification consumed the challenge (of two racing with one
+  // response, exactly one does; an expired one is not consumed here) and the counter is still the
+  // one we compared against (of two assertions racing with the same counter, only one lands).
+  const landed = Prisma.sql`EXISTS (SELECT 1 FROM "usedPasskey")`;
+  // The session names its passkey: deleting the passkey ends it.
+  const session = startUserSessionSql(owner.id, input.previousSessionId, now, landed, passkeyId);
+  const [written] = await getDb().$queryRaw<Array<{ consumed: boolean; landed: boolean; credentialIds: string[] | null }>>`
+    WITH "consumed" AS (${consumeChallengeSql(challengeValue, "authentication", binding, Prisma.sql`"expiresAt" > ${sqlTimestamp(now)}`)}),
+    "usedPasskey" AS (
+      UPDATE "Passkey" SET "counter" = ${BigInt(info.newCounter)}, "backedUp" = ${info.credentialBackedUp},
+        "lastUsedAt" = ${sqlTimestamp(now)}, "lastUsedUserAgent" = ${ctx.userAgent?.slice(0, 512) ?? null},
+        -- Whether this passkey has ever verified its user (shown to administrators).
+        "userVerified" = "userVerified" OR ${info.userVerified}
+      WHERE "id" = ${passkeyId}::uuid AND "counter" = ${storedCounter} AND EXISTS (SELECT 1 FROM "consumed")
+      RETURNING "id"
+    ),
+    "signedInUser" AS (
+      UPDATE "User" SET "lastSignInAt" = ${sqlTimestamp(now)} WHERE "id" = ${owner.id}::uuid AND ${landed}
+    ),
+    "audit" AS (
+      ${auditInsertSql(ctx, {
+        type: "passkey.authentication",
+        outcome: "success",
+        actorId: owner.id,
+        subjectUserId: owner.id,
+        details: { passkeyId, userVerified: info.userVerified },
+      }, now, landed)}
+    ),
+    ${session.ctes}
+    SELECT EXISTS (SELECT 1 FROM "consumed") AS "consumed", ${landed} AS "landed",
+      (SELECT array_agg("credentialId" ORDER BY "createdAt") FROM "Passkey" WHERE "userId" = ${owner.id}::uuid) AS "credentialIds"`;
+  if (!written!.consumed) {
+    // Another verification of the same response won, or the challenge ran out meanwhile.
+    throw await fail(challengeFailure("CHALLENGE_INVALID"));
+  }
+  if (!written!.landed) {
+    throw await fail({ code: "COUNTER_REGRESSION", reason: "counter raced by a concurrent sign-in", subjectUserId: owner.id, message: COUNTER_MESSAGE });
+  }
+  const { webauthnUserId, ...profile } = owner;
+  return {
+    user: profile,
+    // What the assertion proved; signInAssurance decides what that is worth.
+    proof: { method: "passkey", passkeyId, userVerified: info.userVerified },
+    sessionId: session.id,
+    signals: toCredentialSignals({ ...owner, webauthnUserId, passkeys: (written!.credentialIds ?? []).map((id) => ({ credentialId: id })) }),
+  };
 }
 
 function challengeFailure(code: "CHALLENGE_INVALID" | "CHALLENGE_EXPIRED"): Failure {
