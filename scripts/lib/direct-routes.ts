@@ -1,13 +1,15 @@
 // The routes our HTTP server answers itself, without Next.js (decision 020): the two requests of a
-// passkey sign-in, the app's busiest, through the very functions Next.js's route files export
-// (src/server/sign-in/passkey-sign-in-routes.ts), with the same request checks, answers, cookies
-// and, from serve.ts, the same security headers. Next.js's request pipeline costs a sign-in more CPU
-// than verifying it does; this path skips only that pipeline.
+// passkey sign-in, the app's busiest, and the two of adding a passkey, through the very functions
+// Next.js's route files export (src/server/sign-in/passkey-sign-in-routes.ts,
+// src/server/webauthn/passkey-registration-routes.ts), with the same request checks, answers,
+// cookies and, from serve.ts, the same security headers. Next.js's request pipeline costs a
+// ceremony more CPU than verifying it does; this path skips only that pipeline.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ownDbForThisCopy } from "../../src/server/db";
 import { headerCookieStore, withRequestCookies } from "../../src/server/http/request-cookies";
 import { MAX_BODY_BYTES } from "../../src/server/http/route";
 import { passkeySignInOptions, passkeySignInVerify } from "../../src/server/sign-in/passkey-sign-in-routes";
+import { passkeyRegistrationOptions, passkeyRegistrationVerify } from "../../src/server/webauthn/passkey-registration-routes";
 
 // This copy of the server modules is not Next.js's bundled one: it keeps its own database client.
 ownDbForThisCopy();
@@ -17,6 +19,8 @@ type Handler = (req: Request, ctx: undefined) => Promise<Response>;
 const POST_ROUTES: ReadonlyMap<string, Handler> = new Map([
   ["/api/webauthn/authentication/options", passkeySignInOptions],
   ["/api/webauthn/authentication/verify", passkeySignInVerify],
+  ["/api/webauthn/registration/options", passkeyRegistrationOptions],
+  ["/api/webauthn/registration/verify", passkeyRegistrationVerify],
 ]);
 
 /** The handler our server answers `method` at `pathname` with, or undefined (Next.js answers). */

@@ -84,3 +84,17 @@ test("refuses what the route refuses: another origin, a form body, a body over 6
   expect(get.status()).toBe(405);
   expect(get.headers()["allow"]).toBe("POST, OPTIONS");
 });
+
+test("answers adding a passkey as a signed-in user's route Next.js serves: nobody signed in is refused alike", async ({ request }) => {
+  // Served by our server: the registration options and verify. Served by Next.js: ending the
+  // user's other sessions, a route for signed-in users too.
+  const viaNext = await request.post("/api/me/sessions/revoke", { headers: JSON_POST, data: {} });
+  expect(viaNext.status()).toBe(401);
+  for (const path of ["/api/webauthn/registration/options", "/api/webauthn/registration/verify"]) {
+    const direct = await request.post(path, { headers: JSON_POST, data: {} });
+    expect(direct.status()).toBe(401);
+    expect(await direct.json()).toEqual(await viaNext.json());
+    expect(comparable(direct)).toEqual(comparable(viaNext));
+    expect(direct.headers()["vary"]).toBeUndefined();
+  }
+});

@@ -2,7 +2,7 @@
 // multifactor only with user verification; a session stands on the passkey that started it; a
 // ceremony run inside a frame is refused.
 import { describe, expect, it } from "vitest";
-import { requireAdmin } from "@/server/admin/require-admin";
+import { requireAdmin } from "@/server/admin/admin-access";
 import { deletePasskeyAsAdmin } from "@/server/admin/users/delete-passkey-as-admin";
 import { requireReregistration } from "@/server/admin/users/require-reregistration";
 import { startAuthenticatorAppSetup } from "@/server/authenticator-app/start-authenticator-app-setup";

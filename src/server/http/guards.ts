@@ -1,6 +1,6 @@
 import "server-only";
 import type { AuditContext } from "../audit";
-import { requireAdmin, requireFreshAdmin, type SignedInAdmin } from "../admin/require-admin";
+import { requireAdmin, requireFreshAdmin, type SignedInAdmin } from "../admin/admin-access";
 import { AppError } from "../errors";
 import { getSignedInUser, type SignedInUser } from "../session";
 import { auditContext, SAFE_METHODS, withErrors } from "./route";
