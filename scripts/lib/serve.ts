@@ -7,6 +7,7 @@ import next from "next";
 import { randomBytes } from "node:crypto";
 import { methodNotAllowed, refuseMethod } from "../../src/server/http/allowed-methods";
 import { buildSecurityHeaders } from "../../src/server/http/security-headers";
+import { coalesceWrites } from "./coalesce-writes";
 import { trustedProxyList } from "../../src/server/http/client-ip";
 import { forwardedFor } from "./forwarded-for";
 import { requestPath } from "./request-path";
@@ -34,6 +35,7 @@ export interface Serving {
 export async function serve({ dev, port, trustedProxies, origins }: ServeOptions): Promise<Serving> {
   const proxies = trustedProxyList(trustedProxies);
   const server = createServer();
+  server.on("connection", coalesceWrites);
   const app = next({ dev, dir: ROOT, hostname: "localhost", port, httpServer: server });
   await app.prepare();
   const handle = app.getRequestHandler();
