@@ -9,6 +9,7 @@ import { getSecurityInfo } from "@/server/methods/get-security-info";
 import { listUserPasskeys } from "@/server/methods/list-user-passkeys";
 import { makeUser, makeUserWithTap, signedIn, testCtx } from "../fixtures/factories";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
+import { reportStatementsInThisBlock, statementsOf } from "../fixtures/statements";
 import { registerPasskey } from "./webauthn-helpers";
 
 const GOOGLE_AAGUID = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4";
@@ -104,3 +105,20 @@ describe("getSecurityInfo", () => {
     expect((await getSecurityInfo(other.id))!.hasUsableTap).toBe(false);
   });
 });
+
+describe("getSecurityInfo's statements", () => {
+  reportStatementsInThisBlock("security-info-statements");
+
+  it("reads the user, their pass, app and passkeys and the policy in one statement", async () => {
+    const { user } = await makeUserWithTap();
+    await registerPasskey(user, undefined, "First");
+    await registerPasskey(user, undefined, "Second");
+
+    const { result, statements } = await statementsOf(() => getSecurityInfo(user.id));
+
+    expect(statements).toHaveLength(1);
+    expect(result!.passkeys.map((p) => p.name)).toEqual(["Second", "First"]);
+    expect(result!.hasUsableTap).toBe(true);
+  });
+});
+

@@ -2,11 +2,13 @@ import "server-only";
 import type { OtherMethods } from "@/contracts/methods";
 import type { PasskeySummary } from "@/contracts/passkeys";
 import type { CredentialSignals } from "@/contracts/signals";
+import { Prisma } from "@/generated/prisma/client";
+import type { SignInMethod } from "@/generated/prisma/enums";
 import { getDb } from "../db";
-import { getUserPolicyAccess } from "../policy/passkey-policy";
+import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql } from "../policy/passkey-policy";
 import { isTapUsable } from "../tap/tap-usable";
 import { toCredentialSignals } from "./get-credential-signals";
-import { passkeyListOrder, passkeySummarySelect, toPasskeySummary } from "./passkey-summary";
+import { passkeySummaryColumnsSql, passkeySummaryFromJson, toPasskeySummary, type PasskeySummaryRow } from "./passkey-summary";
 
 export interface SecurityInfo {
   email: string;
@@ -22,39 +24,59 @@ export interface SecurityInfo {
   methods: OtherMethods;
 }
 
-/** Everything the security-info page shows, in one query. */
+interface SecurityInfoRow {
+  email: string;
+  displayName: string;
+  webauthnUserId: string;
+  hasPassword: boolean;
+  passwordChangedAt: Date | null;
+  defaultSignInMethod: SignInMethod | null;
+  tapExpiresAt: Date | null;
+  tapOneTime: boolean | null;
+  tapUsedAt: Date | null;
+  appConfirmedAt: Date | null;
+  passkeys: PasskeySummaryRow[];
+  listed: boolean;
+  policy: unknown;
+}
+
+/**
+ * Everything the security-info page shows, in one statement: the user, their pass, app and
+ * passkeys (newest first, as passkeyListOrder), and the policy that judges them. Each statement is a
+ * round trip and a system call each way, which cost a page more than reading these rows does.
+ */
 export async function getSecurityInfo(userId: string): Promise<SecurityInfo | null> {
-  const [user, access] = await Promise.all([
-    getDb().user.findUnique({
-      where: { id: userId },
-      select: {
-        email: true,
-        displayName: true,
-        webauthnUserId: true,
-        temporaryAccessPass: { select: { expiresAt: true, oneTime: true, usedAt: true } },
-        passwordHash: true,
-        passwordChangedAt: true,
-        defaultSignInMethod: true,
-        authenticatorApp: { select: { confirmedAt: true } },
-        passkeys: { select: passkeySummarySelect, orderBy: passkeyListOrder },
-      },
-    }),
-    getUserPolicyAccess(userId),
-  ]);
-  if (!user) return null;
+  const [row] = await getDb().$queryRaw<SecurityInfoRow[]>`
+    SELECT u."email", u."displayName", u."webauthnUserId", u."passwordHash" IS NOT NULL AS "hasPassword",
+      u."passwordChangedAt", u."defaultSignInMethod"::text AS "defaultSignInMethod",
+      t."expiresAt" AS "tapExpiresAt", t."oneTime" AS "tapOneTime", t."usedAt" AS "tapUsedAt",
+      a."confirmedAt" AS "appConfirmedAt",
+      (SELECT coalesce(json_agg(p), '[]') FROM (
+        SELECT ${passkeySummaryColumnsSql()} FROM "Passkey" WHERE "userId" = u."id" ORDER BY "createdAt" DESC, "id" ASC
+      ) AS p) AS "passkeys",
+      ${userListedForPolicySql(Prisma.sql`u."id"`)} AS "listed",
+      ${policyRowJsonSql()} AS "policy"
+    FROM "User" AS u
+      LEFT JOIN "TemporaryAccessPass" AS t ON t."userId" = u."id"
+      LEFT JOIN "AuthenticatorApp" AS a ON a."userId" = u."id"
+    WHERE u."id" = ${userId}::uuid`;
+  if (!row) return null;
+  const policy = await policyFromRowJson(row.policy);
+  const access = { policy, targeted: policy.target === "all" || row.listed };
+  const passkeys = row.passkeys.map(passkeySummaryFromJson);
   return {
-    email: user.email,
-    displayName: user.displayName,
-    passkeys: user.passkeys.map((row) => toPasskeySummary(row, access)),
-    maxPasskeys: access.policy.maxPasskeysPerUser,
+    email: row.email,
+    displayName: row.displayName,
+    passkeys: passkeys.map((passkey) => toPasskeySummary(passkey, access)),
+    maxPasskeys: policy.maxPasskeysPerUser,
     // Adding passkeys needs all three; the registration ceremony checks them again.
-    passkeysEnabled: access.policy.enabled && access.policy.selfServiceSetup && access.targeted,
-    hasUsableTap: isTapUsable(user.temporaryAccessPass),
-    signals: toCredentialSignals(user),
+    passkeysEnabled: policy.enabled && policy.selfServiceSetup && access.targeted,
+    hasUsableTap: isTapUsable(row.tapExpiresAt ? { expiresAt: row.tapExpiresAt, oneTime: row.tapOneTime!, usedAt: row.tapUsedAt } : null),
+    signals: toCredentialSignals({ ...row, passkeys }),
     methods: {
-      password: user.passwordHash ? { changedAt: (user.passwordChangedAt ?? new Date(0)).toISOString() } : null,
-      authenticatorApp: user.authenticatorApp?.confirmedAt ? { addedAt: user.authenticatorApp.confirmedAt.toISOString() } : null,
-      defaultSignInMethod: user.defaultSignInMethod,
+      password: row.hasPassword ? { changedAt: (row.passwordChangedAt ?? new Date(0)).toISOString() } : null,
+      authenticatorApp: row.appConfirmedAt ? { addedAt: row.appConfirmedAt.toISOString() } : null,
+      defaultSignInMethod: row.defaultSignInMethod,
     },
   };
 }

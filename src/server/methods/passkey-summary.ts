@@ -45,6 +45,16 @@ export interface PasskeySummaryRow {
   lastUsedAt: Date | null;
 }
 
+/** A passkey row as row_to_json spells it (timestamps as text, without a zone: they are UTC). */
+export function passkeySummaryFromJson(json: PasskeySummaryRow): PasskeySummaryRow {
+  const raw = json as unknown as Record<string, unknown>;
+  return {
+    ...json,
+    createdAt: new Date(`${String(raw.createdAt)}Z`),
+    lastUsedAt: raw.lastUsedAt ? new Date(`${String(raw.lastUsedAt)}Z`) : null,
+  };
+}
+
 /** The summary of one of a user's passkeys, with the current policy's verdict on it. */
 export function toPasskeySummary(row: PasskeySummaryRow, access: UserPolicyAccess): PasskeySummary {
   const provider = getPasskeyProvider(row.aaguid);

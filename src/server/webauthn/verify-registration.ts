@@ -13,7 +13,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
-import { passkeySummaryColumnsSql, passkeySummarySelect, toPasskeySummary, type PasskeySummaryRow } from "../methods/passkey-summary";
+import { passkeySummaryColumnsSql, passkeySummaryFromJson, passkeySummarySelect, toPasskeySummary, type PasskeySummaryRow } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
 import { consumeChallenge, consumeChallengeSql, readClientData } from "./challenges";
 import { credentialKeyProblem, SUPPORTED_ALGORITHM_IDS } from "./credential-key-problem";
@@ -246,7 +246,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
     // Another verification of the same response won, or the challenge ran out meanwhile.
     throw await fail("CHALLENGE_INVALID", invalidChallenge, "CHALLENGE_INVALID");
   }
-  if (stored!.passkey) return toPasskeySummary(fromJsonRow(stored!.passkey), access);
+  if (stored!.passkey) return toPasskeySummary(passkeySummaryFromJson(stored!.passkey), access);
   // The challenge is consumed; the clash is told (or the name chosen again) under the user's lock.
   return storeWithUserLock(row, ctx, success, access, fail);
 }
@@ -281,16 +281,6 @@ function limitRefusal(policy: PasskeyPolicy, count: number): AppError | null {
 /** Whether a statement failed on the database's passkey limit (migration passkey_limit_guard). */
 function isPasskeyLimitViolation(error: unknown): boolean {
   return error instanceof Error && /Passkey_within_limit|passkey limit of \d+ reached/.test(`${error.message} ${JSON.stringify((error as { meta?: unknown }).meta ?? {})}`);
-}
-
-/** A passkey row as row_to_json spells it: timestamps as text. */
-function fromJsonRow(json: PasskeySummaryRow): PasskeySummaryRow {
-  const raw = json as unknown as Record<string, unknown>;
-  return {
-    ...json,
-    createdAt: new Date(`${String(raw.createdAt)}Z`),
-    lastUsedAt: raw.lastUsedAt ? new Date(`${String(raw.lastUsedAt)}Z`) : null,
-  };
 }
 
 /**
