@@ -43,29 +43,31 @@ function get(port: number): Promise<string> {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/** Later in the same turn of the event loop, after Node's own per-tick gathering has sent what came before. */
+const nextTick = () => new Promise((resolve) => process.nextTick(resolve));
 
 /** As Next.js streams a page: the headers sent on their own, then chunks as the render yields them. */
-async function streamInTurns(res: ServerResponse): Promise<void> {
+async function streamInTicks(res: ServerResponse): Promise<void> {
   res.setHeader("Content-Type", "text/html");
   res.flushHeaders();
-  await nextTurn();
+  await nextTick();
   res.write("<!DOCTYPE html><html>");
-  await nextTurn();
+  await nextTick();
   res.write("<body>rendered</body>");
-  await nextTurn();
+  await nextTick();
   res.end("</html>");
 }
 
 describe("coalesceWrites", () => {
-  it("sends a response streamed over several turns in fewer writes, and delivers it whole", async () => {
-    const plain = await serverCounting(false, streamInTurns);
-    const coalesced = await serverCounting(true, streamInTurns);
+  it("sends a response streamed in pieces within one turn in one write, and delivers it whole", async () => {
+    const plain = await serverCounting(false, streamInTicks);
+    const coalesced = await serverCounting(true, streamInTicks);
     expect(await get(plain.port)).toBe("<!DOCTYPE html><html><body>rendered</body></html>");
     expect(await get(coalesced.port)).toBe("<!DOCTYPE html><html><body>rendered</body></html>");
-    // Without: the headers, each chunk and the end are writes of their own.
-    expect(plain.counted.writes).toBeGreaterThanOrEqual(4);
-    // With: writes made before a turn's release leave together.
-    expect(coalesced.counted.writes).toBeLessThan(plain.counted.writes);
+    // Without: the headers and the pieces leave in several writes.
+    expect(plain.counted.writes).toBeGreaterThan(1);
+    // With: everything written before the turn's release leaves together.
+    expect(coalesced.counted.writes).toBe(1);
   });
 
   it("gathers the headers and a body written in the same turn into one write", async () => {
