@@ -5,10 +5,10 @@ import type { CredentialSignals } from "@/contracts/signals";
 import { Prisma } from "@/generated/prisma/client";
 import type { SignInMethod } from "@/generated/prisma/enums";
 import { getDb } from "../db";
-import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql } from "../policy/passkey-policy";
+import { policyFromRowJson, policyRowJsonSql, targetedWhenListed, userListedForPolicySql } from "../policy/passkey-policy";
 import { isTapUsable } from "../tap/tap-usable";
 import { toCredentialSignals } from "./get-credential-signals";
-import { passkeySummaryColumnsSql, passkeySummaryFromJson, toPasskeySummary, type PasskeySummaryRow } from "./passkey-summary";
+import { passkeyListOrderSql, passkeySummaryColumnsSql, passkeySummaryFromJson, toPasskeySummary, type PasskeySummaryRow } from "./passkey-summary";
 
 export interface SecurityInfo {
   email: string;
@@ -42,7 +42,7 @@ interface SecurityInfoRow {
 
 /**
  * Everything the security-info page shows, in one statement: the user, their pass, app and
- * passkeys (newest first, as passkeyListOrder), and the policy that judges them. Each statement is a
+ * passkeys (in passkeyListOrder), and the policy that judges them. Each statement is a
  * round trip and a system call each way, which cost a page more than reading these rows does.
  */
 export async function getSecurityInfo(userId: string): Promise<SecurityInfo | null> {
@@ -52,7 +52,7 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
       t."expiresAt" AS "tapExpiresAt", t."oneTime" AS "tapOneTime", t."usedAt" AS "tapUsedAt",
       a."confirmedAt" AS "appConfirmedAt",
       (SELECT coalesce(json_agg(p), '[]') FROM (
-        SELECT ${passkeySummaryColumnsSql()} FROM "Passkey" WHERE "userId" = u."id" ORDER BY "createdAt" DESC, "id" ASC
+        SELECT ${passkeySummaryColumnsSql()} FROM "Passkey" WHERE "userId" = u."id" ORDER BY ${passkeyListOrderSql()}
       ) AS p) AS "passkeys",
       ${userListedForPolicySql(Prisma.sql`u."id"`)} AS "listed",
       ${policyRowJsonSql()} AS "policy"
@@ -62,7 +62,7 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
     WHERE u."id" = ${userId}::uuid`;
   if (!row) return null;
   const policy = await policyFromRowJson(row.policy);
-  const access = { policy, targeted: policy.target === "all" || row.listed };
+  const access = { policy, targeted: targetedWhenListed(policy, row.listed) };
   const passkeys = row.passkeys.map(passkeySummaryFromJson);
   return {
     email: row.email,

@@ -29,6 +29,11 @@ export function passkeySummaryColumnsSql(): Prisma.Sql {
 /** Newest first: a passkey just added appears at the top. */
 export const passkeyListOrder = [{ createdAt: "desc" as const }, { id: "asc" as const }];
 
+/** passkeyListOrder as an ORDER BY list. */
+export function passkeyListOrderSql(): Prisma.Sql {
+  return Prisma.raw(passkeyListOrder.flatMap((key) => Object.entries(key).map(([column, way]) => `"${column}" ${way.toUpperCase()}`)).join(", "));
+}
+
 export interface PasskeySummaryRow {
   id: string;
   credentialId: string;

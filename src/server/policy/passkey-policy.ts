@@ -184,16 +184,21 @@ function defaultSettings(): Omit<PasskeyPolicySettings, "targetUserIds"> {
 
 /**
  * Whether a "selected" policy lists the user whose id is `userId` (SQL), as a SQL boolean to read in
- * the same statement as other work; with the policy, `policy.target === "all" || listed` is
- * isUserTargeted's answer.
+ * the same statement as other work; with the policy, targetedWhenListed gives isUserTargeted's
+ * answer.
  */
 export function userListedForPolicySql(userId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "PasskeyPolicyTarget" AS "listed" WHERE "listed"."userId" = ${userId})`;
 }
 
+/** Whether the policy targets a user, given whether its list of selected users holds them. */
+export function targetedWhenListed(policy: PasskeyPolicy, listed: boolean): boolean {
+  return policy.target === "all" || listed;
+}
+
 /** Whether a "selected" policy lists this user (always true for a policy targeting all users). */
 export async function isUserTargeted(policy: PasskeyPolicy, userId: string, tx: Tx | null = null): Promise<boolean> {
-  if (policy.target === "all") return true;
+  if (targetedWhenListed(policy, false)) return true;
   const row = await (tx ?? getDb()).passkeyPolicyTarget.findUnique({ where: { userId }, select: { userId: true } });
   return row !== null;
 }

@@ -104,9 +104,17 @@ export async function consumeChallenge(
   return { value: row.value, purpose, binding, userId: row.userId };
 }
 
-/** Takes back a challenge that was stored for a request then refused. */
-export async function discardChallenge(challenge: Pick<StoredChallenge, "value" | "purpose" | "binding">): Promise<void> {
-  await getDb().$queryRaw`WITH "consumed" AS (${consumeChallengeSql(challenge.value, challenge.purpose, challenge.binding)}) SELECT 1`;
+/**
+ * Takes back a challenge: one stored for a request then refused, or one whose response was refused
+ * (a response is tried once). With `audit` (an INSERT statement), the refusal's audit event is
+ * written in the same statement.
+ */
+export async function discardChallenge(
+  challenge: Pick<StoredChallenge, "value" | "purpose" | "binding">,
+  audit: Prisma.Sql | null = null,
+): Promise<void> {
+  await getDb().$queryRaw`WITH "consumed" AS (${consumeChallengeSql(challenge.value, challenge.purpose, challenge.binding)})
+    ${audit ? Prisma.sql`, "audit" AS (${audit})` : Prisma.empty} SELECT 1`;
 }
 
 function invalid() {

@@ -10,7 +10,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { Prisma, type Passkey, type User } from "@/generated/prisma/client";
-import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql, type PasskeyPolicy } from "../policy/passkey-policy";
+import { policyFromRowJson, policyRowJsonSql, targetedWhenListed, userListedForPolicySql, type PasskeyPolicy } from "../policy/passkey-policy";
 import { assertMayRegisterPasskeys } from "./passkey-policy-checks";
 import type { SignedInUser } from "../session";
 import { discardChallenge, storeChallengeSql, type StoredChallenge } from "./challenges";
@@ -78,7 +78,7 @@ export async function createRegistrationOptions(
   const user = { email: row!.email, displayName: row!.displayName, webauthnUserId: row!.webauthnUserId, passkeys: row!.passkeys };
   const policy = await policyFromRowJson(row!.policy);
   try {
-    assertMayRegisterPasskeys(policy, policy.target === "all" || row!.listed);
+    assertMayRegisterPasskeys(policy, targetedWhenListed(policy, row!.listed));
     assertMayAddPasskey(policy, user.passkeys.length);
     if (auto && user.passkeys.length > 0) {
       throw new AppError("INVALID_REQUEST", "A passkey is added this way only to an account that has none.");

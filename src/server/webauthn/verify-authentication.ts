@@ -12,13 +12,13 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { toCredentialSignals } from "../methods/get-credential-signals";
-import { policyFromRowJson, policyRowJsonSql, userListedForPolicySql } from "../policy/passkey-policy";
+import { policyFromRowJson, policyRowJsonSql, targetedWhenListed, userListedForPolicySql } from "../policy/passkey-policy";
 import { passkeyPolicyVerdict } from "../policy/passkey-policy-verdict";
 import { startUserSessionSql } from "../sessions/user-sessions";
 import { sqlTimestamp } from "../sql-time";
 import type { VerifiedSignIn } from "../sign-in/complete-sign-in";
 import type { UserProfile } from "../users";
-import { consumeChallengeSql, readClientData, type ClientData } from "./challenges";
+import { consumeChallengeSql, discardChallenge, readClientData, type ClientData } from "./challenges";
 import { isEc2Key } from "./credential-key-problem";
 import { isStrictDerEcdsaSignature } from "./der-signature";
 import { framedCeremonyProblem } from "./framed-ceremony";
@@ -106,10 +106,7 @@ export async function verifyAuthentication(input: VerifyAuthenticationInput): Pr
   const binding = input.binding;
   // A refusal consumes the challenge and is audited, in one statement.
   const fail = async (failure: Failure) => {
-    await getDb().$queryRaw`
-      WITH "consumed" AS (${consumeChallengeSql(challengeValue, "authentication", binding)}),
-      "audit" AS (${auditInsertSql(ctx, failureAudit(failure), new Date())})
-      SELECT 1`;
+    await discardChallenge({ value: challengeValue, purpose: "authentication", binding }, auditInsertSql(ctx, failureAudit(failure), new Date()));
     return refuse(failure);
   };
 
@@ -251,7 +248,7 @@ async function checkAssertion(response: AuthenticationResponseJSON, clientData: 
     // The backup-eligible flag cannot change for a credential; the assertion's copy is the freshest.
     { aaguid: row.aaguid!, deviceType: info.credentialDeviceType, attestationVerified: row.attestationVerified! },
     policy,
-    { targeted: policy.target === "all" || row.targeted },
+    { targeted: targetedWhenListed(policy, row.targeted) },
   );
   if (!verdict.allowed) {
     return fail("PASSKEY_NOT_ALLOWED", "PASSKEY_NOT_ALLOWED", owner.id, verdict.message ?? FAILED_MESSAGE, verdict.rule ?? undefined);

@@ -15,13 +15,14 @@ import { lockUser } from "../lock-user";
 import { AppError } from "../errors";
 import { passkeySummaryColumnsSql, passkeySummaryFromJson, passkeySummarySelect, toPasskeySummary, type PasskeySummaryRow } from "../methods/passkey-summary";
 import type { SignedInUser } from "../session";
-import { consumeChallenge, consumeChallengeSql, readClientData } from "./challenges";
+import { consumeChallenge, consumeChallengeSql, discardChallenge, readClientData } from "./challenges";
 import { credentialKeyProblem, SUPPORTED_ALGORITHM_IDS } from "./credential-key-problem";
 import { defaultPasskeyName, uniquePasskeyName } from "../methods/passkey-names";
 import { parseCreatedOn } from "../methods/user-agent";
 import {
   policyFromRowJson,
   policyRowJsonSql,
+  targetedWhenListed,
   userListedForPolicySql,
   type PasskeyPolicy,
   type UserPolicyAccess,
@@ -80,7 +81,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   ) => {
     const audit = auditInsertSql(ctx, failureAudit(reason, rule, extra), new Date());
     await (challenge.binding
-      ? getDb().$queryRaw`WITH "consumed" AS (${consumeChallengeSql(challenge.value, challenge.purpose, challenge.binding)}), "audit" AS (${audit}) SELECT 1`
+      ? discardChallenge({ ...challenge, binding: challenge.binding }, audit)
       : getDb().$queryRaw`WITH "audit" AS (${audit}) SELECT 1`);
     return new AppError(code, message, { cause: reason });
   };
@@ -105,7 +106,7 @@ export async function verifyRegistration(input: VerifyRegistrationInput): Promis
   const framed = framedCeremonyProblem(clientData);
   if (framed) throw await fail("REGISTRATION_FAILED", "We couldn't verify this passkey. Please try again.", framed);
   const policy = await policyFromRowJson(ceremony!.policy);
-  const targeted = policy.target === "all" || ceremony!.listed;
+  const targeted = targetedWhenListed(policy, ceremony!.listed);
   try {
     assertMayRegisterPasskeys(policy, targeted);
   } catch (error) {
