@@ -2,6 +2,7 @@
 // Issues a Temporary Access Pass for a user (replacing any earlier one) and prints it once.
 import { applyDatabaseEnv, openDatabase } from "./lib/database";
 import { parseArgs, runMain } from "./lib/cli";
+import { runningServerOrigin } from "./lib/running-server";
 
 const USAGE = "Usage: npm run tap -- --email someone@example.com [--lifetime <minutes>] [--one-time]";
 
@@ -33,7 +34,9 @@ await runMain(async () => {
     });
     console.log(`Temporary Access Pass for ${user.email}: ${tap.code}`);
     console.log(`Valid until ${tap.expiresAt.toISOString()}${tap.oneTime ? ", one use only" : ""}.`);
-    console.log(`Sign in at ${config.origins[0]}/signin`);
+    // The running `npm start`'s address when there is one: it may have its own PORT or ORIGINS.
+    const origin = runningServerOrigin(db.url) ?? config.origins[0];
+    console.log(`Sign in at ${origin}/signin`);
   } finally {
     await disconnectDb();
     await db.stop();

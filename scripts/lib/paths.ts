@@ -7,3 +7,5 @@ export const PGLITE_DIR = join(DATA_DIR, "pglite");
 export const SECRET_FILE = join(DATA_DIR, "session-secret");
 /** Written while `npm start` serves the embedded database, so other commands can reach it. */
 export const EMBEDDED_INFO_FILE = join(DATA_DIR, "embedded-postgres.json");
+/** Written while `npm start` serves the app, so `npm run tap` can print the address it serves. */
+export const SERVER_INFO_FILE = join(DATA_DIR, "running-server.json");

@@ -3,15 +3,14 @@
 // per-IP limits out of reach, so each group here starts its own: scripts/server.ts, as `npm start`
 // runs it, on the build the e2e server made, on a free port, with a fresh database and the default
 // limits (the per-IP sign-in lock lowered to 3 failures).
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import pg from "pg";
 import { spawnServer } from "../../scripts/lib/server-process";
 import { createTestDatabase, dropTestDatabase } from "../../scripts/test/databases";
 import { E2E } from "../fixtures/e2e-env";
 import { expect, test } from "../fixtures/playwright";
+import { freePort, waitUntilServing } from "../fixtures/processes";
 import { uniqueEmail } from "../fixtures/unique-email";
 
 const WRONG_TAP = "AAAA-BBBB-CCCC-DDDD";
@@ -25,17 +24,6 @@ interface Instance {
   url(path: string, over?: "127.0.0.1" | "::1"): string;
   db: pg.Client;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function startInstance(env: Record<string, string>): Promise<Instance> {
@@ -59,7 +47,7 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const url = (path: string, over: "127.0.0.1" | "::1" = "127.0.0.1") =>
     `http://${over === "::1" ? "[::1]" : over}:${port}${path}`;
-  await waitForServer(url("/signin"), child, () => stderr);
+  await waitUntilServing(url("/signin"), child, () => stderr, 90_000);
 
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
@@ -77,20 +65,6 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
       await dropTestDatabase(database.name);
     },
   };
-}
-
-async function waitForServer(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The server stopped (exit code ${child.exitCode}): ${stderr()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`The server did not answer ${url}: ${stderr()}`);
 }
 
 /** Starts an instance for the tests of the enclosing describe, stopped after them. */

@@ -5,7 +5,6 @@
 // answers. Challenges, sessions, rate limits, sign-in locks and the passkey limit live in
 // PostgreSQL, so what one process starts the other finishes, and no limit doubles with two.
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { getDb } from "@/server/db";
@@ -14,6 +13,7 @@ import { createTapUser, deleteTestUser, signInRequest } from "../fixtures/admin-
 import { restoreDefaultPasskeyPolicy } from "../fixtures/admin-policy";
 import { givePassword } from "../fixtures/credentials";
 import { E2E } from "../fixtures/e2e-env";
+import { freePort, waitUntilServing } from "../fixtures/processes";
 import { uniqueEmail } from "../fixtures/unique-email";
 import { e2eMetadataDir } from "../fixtures/mds";
 import { expect, storePasskey, test, type TestUser } from "../fixtures/playwright";
@@ -27,29 +27,6 @@ const A = E2E.baseURL;
 let B = "";
 let second: ChildProcess | null = null;
 const stopOnExit = () => second?.kill("SIGKILL");
-
-/** A port nothing listens on now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server stopped (${child.exitCode ?? child.signalCode})`);
-    const ok = await fetch(url).then((res) => res.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the second server did not answer ${url} within 2 minutes`);
-}
 
 async function stopSecond(): Promise<void> {
   const child = second;
