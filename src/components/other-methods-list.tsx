@@ -1,17 +1,25 @@
 "use client";
 
 import type { OtherMethods } from "@/contracts/methods";
+import { DeadlineTime } from "./local-time";
 import { formatDate } from "./passkey-list";
 import { useHydrated } from "./use-hydrated";
 
+export interface TemporaryAccessPassSummary {
+  expiresAt: string;
+  oneTime: boolean;
+}
+
 interface Props {
   methods: OtherMethods;
+  /** Shown while it can still sign the user in; it ends on its own (or after one use). */
+  tap: TemporaryAccessPassSummary | null;
   onChangePassword: () => void;
   onRemoveApp: () => void;
 }
 
 /** The password and the authenticator app, listed as sign-in methods beside the passkeys. */
-export function OtherMethodsList({ methods, onChangePassword, onRemoveApp }: Props) {
+export function OtherMethodsList({ methods, tap, onChangePassword, onRemoveApp }: Props) {
   const hydrated = useHydrated();
   const { password, authenticatorApp } = methods;
   return (
@@ -66,6 +74,22 @@ export function OtherMethodsList({ methods, onChangePassword, onRemoveApp }: Pro
               >
                 Delete
               </button>
+            </div>
+          </li>
+        )}
+        {tap && (
+          <li className="method" data-method="temporary-access-pass">
+            <span className="method-icon method-glyph" aria-hidden="true">
+              TAP
+            </span>
+            <div className="method-body">
+              <span className="method-name">Temporary Access Pass</span>
+              <span className="method-meta">
+                <span>
+                  Valid until <DeadlineTime iso={tap.expiresAt} />
+                  {tap.oneTime ? ", one use only" : ""}
+                </span>
+              </span>
             </div>
           </li>
         )}

@@ -6,6 +6,7 @@ import { POLICY_RULE_LABELS } from "@/contracts/labels";
 import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
 import { clampText } from "@/contracts/text-rules";
 import { ApiError, callApi } from "./api";
+import { LocalTime } from "./local-time";
 import { useHydrated } from "./use-hydrated";
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
@@ -161,7 +162,15 @@ function PasskeyItem({
         <span className="method-meta">
           {createdOn && <span>{createdOn}</span>}
           <span>Added {formatDate(p.createdAt)}</span>
-          <span>{p.lastUsedAt ? `Last used ${formatDate(p.lastUsedAt)}` : "Never used"}</span>
+          <span>
+            {p.lastUsedAt ? (
+              <>
+                Last used <LocalTime iso={p.lastUsedAt} relative />
+              </>
+            ) : (
+              "Never used"
+            )}
+          </span>
         </span>
       </div>
       {!editing && (

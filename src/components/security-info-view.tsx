@@ -10,7 +10,7 @@ import { AddMethodDialog, type AddMethodDialogHandle } from "./add-method-dialog
 import { callApi } from "./api";
 import { DefaultMethodDialog, type DefaultMethodDialogHandle } from "./default-method-dialog";
 import { DeletePasskeyDialog, type DeletePasskeyDialogHandle } from "./delete-passkey-dialog";
-import { OtherMethodsList } from "./other-methods-list";
+import { OtherMethodsList, type TemporaryAccessPassSummary } from "./other-methods-list";
 import { PasskeyList } from "./passkey-list";
 import { PasswordDialog, type PasswordDialogHandle } from "./password-dialog";
 import { RemoveAuthenticatorAppDialog, type RemoveAuthenticatorAppDialogHandle } from "./remove-authenticator-app-dialog";
@@ -22,14 +22,15 @@ interface Props {
   initialPasskeys: PasskeySummary[];
   maxPasskeys: number;
   passkeysEnabled: boolean;
-  hasUsableTap: boolean;
+  /** The Temporary Access Pass while it can still sign the user in. */
+  tap: TemporaryAccessPassSummary | null;
   signals: CredentialSignals;
   /** The password, the authenticator app and the chosen default sign-in method. */
   methods: OtherMethods;
 }
 
 /** The interactive part of the security-info page: the methods lists and their dialogs. */
-export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, hasUsableTap, signals, methods: initialMethods }: Props) {
+export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeysEnabled, tap, signals, methods: initialMethods }: Props) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [passkeys, setPasskeys] = useState(initialPasskeys);
@@ -75,7 +76,7 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
   const chosen = methods.defaultSignInMethod && choosable.includes(methods.defaultSignInMethod) ? methods.defaultSignInMethod : null;
   // Without a choice, the sign-in page offers what the account has, passkeys first.
   const effective = chosen ?? choosable[0] ?? null;
-  const defaultLabel = effective ? SIGN_IN_METHOD_LABELS[effective] : hasUsableTap ? "Temporary Access Pass" : "None";
+  const defaultLabel = effective ? SIGN_IN_METHOD_LABELS[effective] : tap ? "Temporary Access Pass" : "None";
   const focusMethod = (name: string) => document.querySelector<HTMLElement>(`[data-method-action="${name}"]`)?.focus();
 
   return (
@@ -176,6 +177,7 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
       />
       <OtherMethodsList
         methods={methods}
+        tap={tap}
         onChangePassword={() => passwordRef.current?.open()}
         onRemoveApp={() => removeAppRef.current?.open()}
       />

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AuditDetailField } from "./audit-labels";
 import { blankAsAbsent, IsoDate } from "./query-params";
 import { searchText } from "./text";
 
@@ -39,7 +40,12 @@ export interface AuditEventRow {
   subjectUserId: string | null;
   subjectEmail: string | null;
   ip: string | null;
+  /** The raw details, as recorded (and exported). */
   details: unknown;
+  /** The activity in words ("Signed in with a Temporary Access Pass"). */
+  label: string;
+  /** The details as labelled fields, names resolved. */
+  fields: AuditDetailField[];
 }
 
 export interface AuditPageResponse {

@@ -62,7 +62,21 @@ test("an administrator finds a user, deletes their passkey and issues a pass the
     await expect(dialog.getByRole("heading", { name: "Temporary Access Pass added" })).toBeVisible();
     await expect(dialog).toContainText("One time");
     const code = (await dialog.getByTestId("tap-code").textContent())!.trim();
-    expect(code).not.toBe("");
+    expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+    // Copy puts exactly the pass on the clipboard, and says so.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    await expect(dialog.getByRole("status").filter({ hasText: "Copied." })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    // At 360 px the pass stays on one line.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const lines = await dialog.getByTestId("tap-code").evaluate((el) => el.getClientRects().length);
+    expect(lines).toBe(1);
+    const box = (await dialog.getByTestId("tap-code").boundingBox())!;
+    const fontSize = await dialog.getByTestId("tap-code").evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(box.height).toBeLessThan(fontSize * 2);
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await dialog.getByRole("button", { name: "Close" }).click();
     await expect(page.getByRole("button", { name: "Add Temporary Access Pass" })).toBeFocused();
     await expect(page.getByRole("list", { name: "Other sign-in methods" })).toContainText("Usable, one-time");

@@ -660,7 +660,18 @@ test("after signing out and in with the passkey, its item shows when it was last
   expect(after.lastUsedAt).not.toBeNull();
   expect(after.lastUsedUserAgent).toBe(await page.evaluate(() => navigator.userAgent));
   expect(Number(after.counter)).toBe((await authenticator.credentials())[0]!.signCount);
-  await expect(rowOf(page, laptop.id).locator(".method-meta > span").last()).toHaveText(`Last used ${await shownDate(page, after.lastUsedAt!)}`);
+  // Recent: relative, with the exact date and time in the browser's locale on hover and focus.
+  const lastUsed = rowOf(page, laptop.id).locator(".method-meta > span").last();
+  await expect(lastUsed).toHaveText("Last used just now");
+  const exact = await page.evaluate(
+    (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
+    after.lastUsedAt!.toISOString(),
+  );
+  const time = lastUsed.locator("time");
+  await expect(time).toHaveAttribute("title", exact);
+  await expect(time).toHaveAttribute("datetime", after.lastUsedAt!.toISOString());
+  await time.focus();
+  expect(await time.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`" (${exact})"`);
   await expect(rowOf(page, laptop.id)).not.toContainText("Never used");
   expect(await auditEventsOf(user.id, "passkey.authentication")).toEqual([expect.objectContaining({ outcome: "success" })]);
 });

@@ -5,8 +5,10 @@ import { AuditPageQuery } from "@/contracts/admin-audit";
 import { streamAuditCsv } from "@/server/admin/audit/audit-csv";
 import { iterateAuditEvents, listAuditEvents, listAuditEventTypes } from "@/server/admin/audit/list-audit-events";
 import { getDb } from "@/server/db";
-import { makeUser } from "../fixtures/factories";
-import { rejectsWith } from "./webauthn-helpers";
+import { renameUserPasskey } from "@/server/methods/rename-user-passkey";
+import { makeUser, testCtx } from "../fixtures/factories";
+import { SoftAuthenticator } from "../fixtures/soft-authenticator";
+import { registerPasskey, rejectsWith } from "./webauthn-helpers";
 
 const BASE = Date.parse("2031-03-10T12:00:00.000Z");
 
@@ -98,6 +100,62 @@ describe("audit log pages", () => {
       expect(AuditPageQuery.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
     expect(AuditPageQuery.parse({ user: "", type: "", outcome: "", from: "", to: "" })).toEqual({});
+  });
+});
+
+describe("audit log words", () => {
+  it("names each activity for people and gives its details as labelled fields, passkeys by their current name", async () => {
+    const user = await makeUser();
+    const google = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4";
+    const { passkeyId } = await registerPasskey(user, new SoftAuthenticator({ aaguid: google }), "Phone");
+    await renameUserPasskey(user.id, passkeyId, "Work phone", testCtx);
+    await getDb().auditEvent.create({
+      data: { type: "passkey.authentication", outcome: "success", subjectUserId: user.id, details: { passkeyId, userVerified: true } },
+    });
+    await getDb().auditEvent.create({
+      data: { type: "passkey.authentication", outcome: "success", subjectUserId: user.id, details: { passkeyId: "not-a-uuid" } },
+    });
+
+    const { events } = await listAuditEvents({ user: user.id });
+    const byType = (type: string) => events.filter((event) => event.type === type);
+
+    const [registered] = byType("passkey.registration");
+    expect(registered!.label).toBe("Registered a passkey");
+    expect(registered!.fields).toEqual(
+      expect.arrayContaining([
+        { label: "Passkey", value: "Work phone" },
+        { label: "Provider", value: "Google Password Manager" },
+      ]),
+    );
+    const [renamed] = byType("passkey.renamed");
+    expect(renamed!.label).toBe("Renamed a passkey");
+    expect(renamed!.fields).toEqual(expect.arrayContaining([{ label: "From", value: "Phone" }, { label: "To", value: "Work phone" }]));
+    const [unparsable, signedIn] = byType("passkey.authentication");
+    expect(signedIn!.label).toBe("Signed in with a passkey");
+    expect(signedIn!.fields).toEqual([
+      { label: "Passkey", value: "Work phone" },
+      { label: "User verified", value: "Yes" },
+    ]);
+    // A malformed id in the details names nothing and fails nothing.
+    expect(unparsable!.fields).toEqual([{ label: "Passkey", value: "A passkey that no longer exists" }]);
+    // No UUID of a passkey anywhere in what the page shows.
+    expect(JSON.stringify(events.map((event) => event.fields))).not.toContain(passkeyId);
+    // The raw codes stay for the CSV and the API.
+    expect(signedIn!.type).toBe("passkey.authentication");
+    expect(signedIn!.details).toEqual({ passkeyId, userVerified: true });
+  });
+
+  it("shows an AAGUID no one names as an unknown provider with its AAGUID", async () => {
+    const user = await makeUser();
+    const aaguid = "11111111-2222-3333-4444-555555555555";
+    await getDb().auditEvent.create({
+      data: { type: "passkey.registration", outcome: "failure", subjectUserId: user.id, details: { aaguid, reason: "policy" } },
+    });
+    const [event] = (await listAuditEvents({ user: user.id })).events;
+    expect(event!.fields).toEqual([
+      { label: "Provider", value: `Unknown provider (${aaguid})` },
+      { label: "Reason", value: "policy" },
+    ]);
   });
 });
 

@@ -78,7 +78,8 @@ describe("getSecurityInfo", () => {
       passkeys: info!.passkeys,
       maxPasskeys: 10,
       passkeysEnabled: true,
-      hasUsableTap: false,
+      tap: null,
+      isAdmin: false,
       signals: { ...(await getCredentialSignals(user.id))!, acceptedCredentialIds: expectedIds },
       methods: { password: null, authenticatorApp: null, defaultSignInMethod: null },
     });
@@ -94,15 +95,22 @@ describe("getSecurityInfo", () => {
     expect(await getSecurityInfo(randomUUID())).toBeNull();
   });
 
-  it("says whether a Temporary Access Pass can still sign the user in", async () => {
+  it("gives the Temporary Access Pass with its expiry while it can still sign the user in", async () => {
     const { user } = await makeUserWithTap({ oneTime: true });
-    expect((await getSecurityInfo(user.id))!.hasUsableTap).toBe(true);
+    const { expiresAt } = await getDb().temporaryAccessPass.findUniqueOrThrow({ where: { userId: user.id } });
+    expect((await getSecurityInfo(user.id))!.tap).toEqual({ expiresAt: expiresAt.toISOString(), oneTime: true });
     await getDb().temporaryAccessPass.update({ where: { userId: user.id }, data: { usedAt: new Date() } });
-    expect((await getSecurityInfo(user.id))!.hasUsableTap).toBe(false);
+    expect((await getSecurityInfo(user.id))!.tap).toBeNull();
 
     const { user: other } = await makeUserWithTap();
     await getDb().temporaryAccessPass.update({ where: { userId: other.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await getSecurityInfo(other.id))!.hasUsableTap).toBe(false);
+    expect((await getSecurityInfo(other.id))!.tap).toBeNull();
+  });
+
+  it("says whether the user is an administrator", async () => {
+    const admin = await makeUser({ role: "admin" });
+    expect((await getSecurityInfo(admin.id))!.isAdmin).toBe(true);
+    expect((await getSecurityInfo((await makeUser()).id))!.isAdmin).toBe(false);
   });
 });
 
@@ -118,7 +126,7 @@ describe("getSecurityInfo's statements", () => {
 
     expect(statements).toHaveLength(1);
     expect(result!.passkeys.map((p) => p.name)).toEqual(["Second", "First"]);
-    expect(result!.hasUsableTap).toBe(true);
+    expect(result!.tap).not.toBeNull();
   });
 });
 

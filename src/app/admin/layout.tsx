@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getAdminForLayout } from "@/server/admin/require-admin";
 
@@ -19,13 +19,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           <SignOutButton />
         </span>
       </header>
-      <nav className="admin-nav" aria-label="Administration">
-        <Link href="/admin/users">Users</Link>
-        <Link href="/admin/policy">Passkey policy</Link>
-        <Link href="/admin/reports">Reports</Link>
-        <Link href="/admin/audit">Audit log</Link>
-        <Link href="/security-info">My security info</Link>
-      </nav>
+      <AdminNav />
       {children}
     </>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SecurityInfoView } from "@/components/security-info-view";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -19,6 +20,11 @@ export default async function SecurityInfoPage() {
       <header className="topbar">
         <span className="brand">Security Info</span>
         <span className="who">
+          {info.isAdmin && (
+            <Link href="/admin/users" className="topbar-link">
+              Administration
+            </Link>
+          )}
           <span className="who-email">{info.email}</span>
           <SignOutButton />
         </span>
@@ -31,7 +37,7 @@ export default async function SecurityInfoPage() {
           initialPasskeys={info.passkeys}
           maxPasskeys={info.maxPasskeys}
           passkeysEnabled={info.passkeysEnabled}
-          hasUsableTap={info.hasUsableTap}
+          tap={info.tap}
           signals={info.signals}
           methods={info.methods}
         />

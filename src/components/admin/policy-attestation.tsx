@@ -54,7 +54,7 @@ export function PolicyAttestation({ checked, onChange, metadata }: Props) {
           </p>
         ) : (
           <>
-            <h3 className="policy-list-heading">Loaded FIDO metadata</h3>
+            <h2 className="policy-list-heading">Loaded FIDO metadata</h2>
             <dl className="policy-metadata-facts">
               <div>
                 <dt>Blob number</dt>

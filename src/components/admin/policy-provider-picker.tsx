@@ -108,9 +108,9 @@ export function PolicyProviderPicker({ providers, aaguids, mode, error, validate
           {typedError}
         </p>
       )}
-      <h3 className="policy-list-heading">
+      <h2 className="policy-list-heading">
         {mode === "allow" ? "Allowed" : "Blocked"} providers ({aaguids.length})
-      </h3>
+      </h2>
       {error && (
         <p id={listErrorId} className="error">
           {error}

@@ -92,7 +92,7 @@ export function PolicyUserPicker({ users, error, onChange }: Props) {
           ))}
         </ul>
       )}
-      <h3 className="policy-list-heading">Selected users ({users.length})</h3>
+      <h2 className="policy-list-heading">Selected users ({users.length})</h2>
       {users.length === 0 ? (
         <p className="notice">Nobody yet. Add at least one user, or target all users.</p>
       ) : (

@@ -307,12 +307,9 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
             {action.kind === "tap" ? "Temporary Access Pass added" : "Done"}
           </h2>
           <p role="status">{step.message}</p>
+          {step.tap && <TapCode code={step.tap.code} />}
           {step.tap && (
             <dl className="passkey-details">
-              <dt>Pass</dt>
-              <dd className="tap-code" data-testid="tap-code">
-                {step.tap.code}
-              </dd>
               <dt>Expires</dt>
               <dd>{formatUtc(step.tap.expiresAt)}</dd>
               <dt>Use</dt>
@@ -327,5 +324,31 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
         </div>
       )}
     </dialog>
+  );
+}
+
+/** The issued pass on one line (it never wraps mid-code), with a Copy button that says when it copied. */
+function TapCode({ code }: { code: string }) {
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(code);
+      setCopied("yes");
+    } catch {
+      setCopied("no");
+    }
+  }
+  return (
+    <div className="tap-code-row">
+      <span className="tap-code" data-testid="tap-code" aria-label={`Pass ${code}`}>
+        {code}
+      </span>
+      <button type="button" className="secondary small" onClick={() => void copy()}>
+        Copy
+      </button>
+      <span className="tap-copied" role="status">
+        {copied === "yes" ? "Copied." : copied === "no" ? "Couldn't copy: select the pass and copy it yourself." : ""}
+      </span>
+    </div>
   );
 }

@@ -28,6 +28,8 @@ export function buildSecurityHeaders({ nonce, origins, development, pathname }: 
     ...(secure ? [["Strict-Transport-Security", "max-age=63072000; includeSubDomains"] as [string, string]] : []),
     // Other sites learn our origin at most, never a path or query (user ids, audit filters).
     ["Referrer-Policy", "strict-origin-when-cross-origin"],
+    // Only features the browser knows: Chromium warns on the console about every unknown one on
+    // every page ("bluetooth" is not a Permissions-Policy feature); tests/e2e/console.spec.ts.
     [
       "Permissions-Policy",
       [
@@ -38,7 +40,6 @@ export function buildSecurityHeaders({ nonce, origins, development, pathname }: 
         "geolocation=()",
         "payment=()",
         "usb=()",
-        "bluetooth=()",
         "serial=()",
         "hid=()",
         "display-capture=()",

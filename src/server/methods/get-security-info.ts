@@ -17,8 +17,10 @@ export interface SecurityInfo {
   /** Most passkeys the policy allows, and whether adding passkeys is allowed at all. */
   maxPasskeys: number;
   passkeysEnabled: boolean;
-  /** Whether a Temporary Access Pass can still sign the user in. */
-  hasUsableTap: boolean;
+  /** The Temporary Access Pass while it can still sign the user in (unexpired, unused if one-time). */
+  tap: { expiresAt: string; oneTime: boolean } | null;
+  /** An administrator sees a link to the administration pages. */
+  isAdmin: boolean;
   signals: CredentialSignals;
   /** The password, the authenticator app (once confirmed) and the chosen default sign-in method. */
   methods: OtherMethods;
@@ -27,6 +29,7 @@ export interface SecurityInfo {
 interface SecurityInfoRow {
   email: string;
   displayName: string;
+  isAdmin: boolean;
   webauthnUserId: string;
   hasPassword: boolean;
   passwordChangedAt: Date | null;
@@ -47,7 +50,7 @@ interface SecurityInfoRow {
  */
 export async function getSecurityInfo(userId: string): Promise<SecurityInfo | null> {
   const [row] = await getDb().$queryRaw<SecurityInfoRow[]>`
-    SELECT u."email", u."displayName", u."webauthnUserId", u."passwordHash" IS NOT NULL AS "hasPassword",
+    SELECT u."email", u."displayName", u."role" = 'admin' AS "isAdmin", u."webauthnUserId", u."passwordHash" IS NOT NULL AS "hasPassword",
       u."passwordChangedAt", u."defaultSignInMethod"::text AS "defaultSignInMethod",
       t."expiresAt" AS "tapExpiresAt", t."oneTime" AS "tapOneTime", t."usedAt" AS "tapUsedAt",
       a."confirmedAt" AS "appConfirmedAt",
@@ -64,6 +67,8 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
   const policy = await policyFromRowJson(row.policy);
   const access = { policy, targeted: targetedWhenListed(policy, row.listed) };
   const passkeys = row.passkeys.map(passkeySummaryFromJson);
+  const tap = row.tapExpiresAt ? { expiresAt: row.tapExpiresAt, oneTime: row.tapOneTime!, usedAt: row.tapUsedAt } : null;
+  const usableTap = isTapUsable(tap) ? tap : null;
   return {
     email: row.email,
     displayName: row.displayName,
@@ -71,7 +76,8 @@ export async function getSecurityInfo(userId: string): Promise<SecurityInfo | nu
     maxPasskeys: policy.maxPasskeysPerUser,
     // Adding passkeys needs all three; the registration ceremony checks them again.
     passkeysEnabled: policy.enabled && policy.selfServiceSetup && access.targeted,
-    hasUsableTap: isTapUsable(row.tapExpiresAt ? { expiresAt: row.tapExpiresAt, oneTime: row.tapOneTime!, usedAt: row.tapUsedAt } : null),
+    tap: usableTap && { expiresAt: usableTap.expiresAt.toISOString(), oneTime: usableTap.oneTime },
+    isAdmin: row.isAdmin,
     signals: toCredentialSignals({ ...row, passkeys }),
     methods: {
       password: row.hasPassword ? { changedAt: (row.passwordChangedAt ?? new Date(0)).toISOString() } : null,

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AuditFilterQuery, AuditPageQuery, searchParamsObject, type AuditPageResponse } from "@/contracts/admin-audit";
+import { AuditFilterQuery, AuditPageQuery, searchParamsObject, type AuditEventRow, type AuditPageResponse } from "@/contracts/admin-audit";
+import { auditEventLabel } from "@/contracts/audit-labels";
 import { listAuditEvents, listAuditEventTypes } from "@/server/admin/audit/list-audit-events";
 import { requireAdminPage } from "@/server/admin/require-admin";
 import { AppError } from "@/server/errors";
@@ -32,13 +33,18 @@ function who(email: string | null, id: string | null) {
   return <span className="hint">—</span>;
 }
 
-/** A line of the event's details: key=value pairs, cut short. */
-function shortDetails(details: unknown): string {
-  if (!details || typeof details !== "object") return "";
-  const text = Object.entries(details as Record<string, unknown>)
-    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
-    .join(", ");
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+/** The event's details as labelled fields (names resolved on the server). */
+function details(fields: AuditEventRow["fields"]) {
+  if (fields.length === 0) return null;
+  return (
+    <dl className="audit-fields">
+      {fields.map(({ label, value }, i) => (
+        <div key={i}>
+          <dt>{label}:</dt> <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 /** A page of events, or an empty one with the reason when the page link's cursor is not valid. */
@@ -85,7 +91,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
             <option value="">All activities</option>
             {types.map((type) => (
               <option key={type} value={type}>
-                {type}
+                {auditEventLabel(type)}
               </option>
             ))}
           </select>
@@ -125,7 +131,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
         <p className="empty">No events match these filters.</p>
       ) : (
         <div className="audit-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
-          <table className="audit-table">
+          <table className="audit-table audit-cards">
             <caption id="audit-caption">Audit events, newest first ({page.events.length} on this page)</caption>
             <thead>
               <tr>
@@ -144,12 +150,20 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
                   <th scope="row">
                     <time dateTime={event.at}>{event.at.replace("T", " ").slice(0, 19)}</time>
                   </th>
-                  <td>{event.type}</td>
-                  <td>{event.outcome === "success" ? "Success" : "Failure"}</td>
-                  <td>{who(event.actorEmail, event.actorId)}</td>
-                  <td>{who(event.subjectEmail, event.subjectUserId)}</td>
-                  <td>{event.ip ?? ""}</td>
-                  <td className="audit-details">{shortDetails(event.details)}</td>
+                  <td data-label="Activity" className="audit-activity">
+                    {event.label}
+                  </td>
+                  <td data-label="Result">{event.outcome === "success" ? "Success" : "Failure"}</td>
+                  <td data-label="Initiated by" className="user-email">
+                    {who(event.actorEmail, event.actorId)}
+                  </td>
+                  <td data-label="Target user" className="user-email">
+                    {who(event.subjectEmail, event.subjectUserId)}
+                  </td>
+                  <td data-label="IP address">{event.ip ?? ""}</td>
+                  <td data-label="Details" className="audit-details">
+                    {details(event.fields)}
+                  </td>
                 </tr>
               ))}
             </tbody>

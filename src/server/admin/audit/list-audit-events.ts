@@ -1,11 +1,14 @@
 import "server-only";
 import { AUDIT_PAGE_SIZE, type AuditEventRow, type AuditFilterQuery, type AuditPageQuery, type AuditPageResponse } from "@/contracts/admin-audit";
 import { Prisma } from "@/generated/prisma/client";
+import { auditEventLabel } from "@/contracts/audit-labels";
 import { getDb } from "../../db";
 import { AppError } from "../../errors";
 import { type AuditCursor, decodeAuditCursor, encodeAuditCursor } from "./audit-cursor";
+import { auditDetailFields } from "./audit-details";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_SQL = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 const DAY_MS = 86_400_000;
 
 interface RawEvent {
@@ -19,6 +22,7 @@ interface RawEvent {
   subjectEmail: string | null;
   ip: string | null;
   details: unknown;
+  passkeyName: string | null;
 }
 
 /**
@@ -50,10 +54,12 @@ async function selectEvents(conditions: Prisma.Sql[], order: "newest" | "oldest"
   // Left joins: an event outlives its users, and then shows their id instead of an email.
   return getDb().$queryRaw<RawEvent[]>`
     SELECT e."id", e."at", e."type", e."outcome", e."actorId", a."email" AS "actorEmail",
-           e."subjectUserId", s."email" AS "subjectEmail", e."ip", e."details"
+           e."subjectUserId", s."email" AS "subjectEmail", e."ip", e."details", p."name" AS "passkeyName"
       FROM "AuditEvent" e
       LEFT JOIN "User" a ON a."id" = e."actorId"
       LEFT JOIN "User" s ON s."id" = e."subjectUserId"
+      -- The passkey an event names, by its primary key (the CASE keeps a malformed id from failing the cast).
+      LEFT JOIN "Passkey" p ON p."id" = CASE WHEN e."details"->>'passkeyId' ~ ${UUID_SQL} THEN (e."details"->>'passkeyId')::uuid END
       ${where}
      ORDER BY ${orderBy}
      LIMIT ${limit}`;
@@ -67,8 +73,14 @@ function newerThan(cursor: AuditCursor): Prisma.Sql {
   return Prisma.sql`(e."at", e."id") > (${cursor.at}, ${cursor.id})`;
 }
 
-function toRow(event: RawEvent): AuditEventRow {
-  return { ...event, id: event.id.toString(), at: event.at.toISOString() };
+function toRow({ passkeyName, ...event }: RawEvent): AuditEventRow {
+  return {
+    ...event,
+    id: event.id.toString(),
+    at: event.at.toISOString(),
+    label: auditEventLabel(event.type),
+    fields: auditDetailFields(event.details, { passkeyName }),
+  };
 }
 
 function cursorOf(event: RawEvent): string {
