@@ -10,6 +10,7 @@ import type { AuthenticatorAppResponse, AuthenticatorAppSetupResponse, Authentic
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
 import { clampText } from "@/contracts/text-rules";
+import { describedBy, NameCounter, showsCounter } from "./name-counter";
 import type { AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
 import { useHydrated } from "./use-hydrated";
@@ -533,8 +534,9 @@ export function AddMethodDialog({
               value={name}
               onChange={(e) => setName(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
               aria-invalid={step.error ? true : undefined}
-              aria-describedby={step.error ? `${nameId}-error` : undefined}
+              aria-describedby={describedBy(step.error && `${nameId}-error`, showsCounter(name, PASSKEY_NAME_MAX_LENGTH) && `${nameId}-count`)}
             />
+            <NameCounter id={`${nameId}-count`} value={name} max={PASSKEY_NAME_MAX_LENGTH} />
             {step.error && (
               <p className="error" id={`${nameId}-error`} role="alert">
                 {step.error}

@@ -5,6 +5,7 @@ import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import { POLICY_RULE_LABELS } from "@/contracts/labels";
 import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
 import { clampText } from "@/contracts/text-rules";
+import { describedBy, NameCounter, showsCounter } from "./name-counter";
 import { ApiError, callApi } from "./api";
 import { LocalTime } from "./local-time";
 import { useHydrated } from "./use-hydrated";
@@ -127,8 +128,9 @@ function PasskeyItem({
               value={draft}
               onChange={(e) => setDraft(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
               aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${inputId}-error` : undefined}
+              aria-describedby={describedBy(error && `${inputId}-error`, showsCounter(draft, PASSKEY_NAME_MAX_LENGTH) && `${inputId}-count`)}
             />
+            <NameCounter id={`${inputId}-count`} value={draft} max={PASSKEY_NAME_MAX_LENGTH} />
             {error && (
               <p className="error" id={`${inputId}-error`} role="alert">
                 {error}

@@ -7,7 +7,7 @@ export const USER_LIST_PAGE_SIZE = 50;
 /** Searches and filters are counted up to this many matches; beyond it the list says "More than". */
 export const USER_COUNT_CAP = 1_000;
 
-/** The longest display name, in code points after NFC (the same count as passkey names). */
+/** The longest display name, in characters as people see them after NFC (the same count as passkey names). */
 export const DISPLAY_NAME_MAX_LENGTH = 128;
 
 /** A person's display name, wherever one is accepted (seed, tools, administrators). */

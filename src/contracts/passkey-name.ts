@@ -2,7 +2,7 @@
 // on, and the same check for the browser's inputs.
 import { checkLineOfText } from "./text-rules";
 
-/** The longest passkey name, in code points after NFC: the server and the inputs count alike. */
+/** The longest passkey name, in characters as people see them (grapheme clusters) after NFC: the server and the inputs count alike. */
 export const PASSKEY_NAME_MAX_LENGTH = 64;
 
 /** PasskeyName's rule: the name as the server would store it, or the message it would refuse it with. */

@@ -25,17 +25,37 @@ export function stripUnsafeText(value: string): string {
   return value.replace(LONE_SURROGATE_ALL, "").replace(FORBIDDEN_ALL, "");
 }
 
-/**
- * A name's length as both sides count it: code points after NFC normalisation, so "é" typed as
- * e + combining accent is one, and an emoji outside the BMP is one (not two UTF-16 units).
- */
-export function textLength(value: string): number {
-  return [...value.normalize("NFC")].length;
+// Characters as people see them (grapheme clusters): "é" typed as e + combining accent, a flag, a
+// family emoji joined with zero-width joiners or a thumbs-up with a skin tone are each one.
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** How many code points `max` characters may take in all: enough for the longest emoji sequences, not for a thousand marks stacked on one letter. */
+const CODE_POINTS_PER_CHARACTER = 10;
+
+function characters(value: string): string[] {
+  return Array.from(graphemes.segment(value.normalize("NFC")), (part) => part.segment);
 }
 
-/** The longest prefix of `value` (after NFC) that is at most `max` code points: never half a surrogate pair. */
+/** A name's length as both sides count it: characters as people see them, after NFC normalisation. */
+export function textLength(value: string): number {
+  return characters(value).length;
+}
+
+/** Whether `value` fits `max` characters, and the code points those may take (CODE_POINTS_PER_CHARACTER). */
+export function fitsLength(value: string, max: number): boolean {
+  return textLength(value) <= max && [...value.normalize("NFC")].length <= max * CODE_POINTS_PER_CHARACTER;
+}
+
+/** The longest prefix of `value` (after NFC) of at most `max` characters: never half an emoji or a letter without its accent. */
 export function truncateText(value: string, max: number): string {
-  return [...value.normalize("NFC")].slice(0, max).join("");
+  let kept = "";
+  let count = 0;
+  for (const character of characters(value)) {
+    if (count === max || [...kept].length + [...character].length > max * CODE_POINTS_PER_CHARACTER) break;
+    kept += character;
+    count++;
+  }
+  return kept;
 }
 
 export function lineTooLongMessage(max: number): string {
@@ -52,16 +72,16 @@ export function checkLineOfText(value: string, { max, required = "Enter a name."
   if (problem) return { error: problem };
   const normalised = trimmed.normalize("NFC");
   if (normalised.length < 1) return { error: required };
-  if (textLength(normalised) > max) return { error: lineTooLongMessage(max) };
+  if (!fitsLength(normalised, max)) return { error: lineTooLongMessage(max) };
   return { value: normalised };
 }
 
 /**
  * What an input keeps as the user types or pastes: the value untouched while it fits `max` (no
- * normalising under an input method's feet), else cut to `max` code points after NFC, the count
+ * normalising under an input method's feet), else cut to `max` characters after NFC, the count
  * the server applies. Replaces the `maxLength` attribute, which counts UTF-16 units and so takes
  * half as many emoji and can cut one in two.
  */
 export function clampText(value: string, max: number): string {
-  return textLength(value) <= max ? value : truncateText(value, max);
+  return fitsLength(value, max) ? value : truncateText(value, max);
 }

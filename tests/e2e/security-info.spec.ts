@@ -278,7 +278,12 @@ test.describe("rename", () => {
     await expect(row.locator(".method-name")).toHaveText("Work laptop");
     await expect(row.getByRole("textbox")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Rename Work laptop", exact: true })).toBeFocused();
-    await expect(page.getByRole("status").filter({ hasText: 'Passkey renamed to "Work laptop".' })).toBeAttached();
+    // Answered visibly, not only to screen readers, and dismissable.
+    const toast = page.getByRole("status").filter({ hasText: 'Passkey renamed to "Work laptop".' });
+    await expect(toast).toBeVisible();
+    await page.getByRole("button", { name: "Dismiss message" }).click();
+    await expect(toast).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Dismiss message" })).toHaveCount(0);
 
     expect((await getDb().passkey.findUniqueOrThrow({ where: { id: laptop.id } })).name).toBe("Work laptop");
     const audits = (await auditEventsOf(user.id, "passkey.renamed")).slice(renamedBefore);
@@ -298,7 +303,7 @@ test.describe("rename", () => {
     expect(details.credential).toMatchObject({ userName: user.email, userDisplayName: "E2E User" });
   });
 
-  test("counts a name's length as the server does: 64 emoji fit, none is cut in two, and a bidi override is refused", async ({ page, authenticator, user }) => {
+  test("counts a name's length as the server does: 64 emoji (or family emoji) fit, none is cut in two, a counter shows near the limit, and a bidi override is refused", async ({ page, authenticator, user }) => {
     void authenticator;
     await signInWithTap(page, user);
     await addPasskey(page, "Laptop");
@@ -309,6 +314,23 @@ test.describe("rename", () => {
     // 70 emoji are 140 UTF-16 units: maxLength={64} kept 32 emoji, or half of one.
     await input.fill("😀".repeat(70));
     await expect(input).toHaveValue("😀".repeat(64));
+    await expect(row.getByText("64 of 64 characters: the most a name can have")).toBeVisible();
+    // A family emoji is five code points joined by zero-width joiners: one character, never cut.
+    const family = "👩‍👩‍👧";
+    await input.fill(family.repeat(70));
+    await expect(input).toHaveValue(family.repeat(64));
+    await input.fill(`${family.repeat(52)}`);
+    const counter = row.getByText("52 of 64 characters");
+    await expect(counter).toBeVisible();
+    await expect(input).toHaveAttribute("aria-describedby", await counter.getAttribute("id"));
+    await input.fill("Short name");
+    await expect(row.getByText(/of 64 characters/)).toHaveCount(0);
+    await input.fill(family.repeat(64));
+    const savedFamily = page.waitForResponse((r) => r.url().endsWith(`/api/me/passkeys/${laptop.id}`) && r.request().method() === "PATCH");
+    await row.getByRole("button", { name: "Save" }).click();
+    expect((await savedFamily).status()).toBe(200);
+    expect((await getDb().passkey.findUniqueOrThrow({ where: { id: laptop.id } })).name).toBe(family.repeat(64));
+    await page.getByRole("button", { name: /^Rename / }).click();
     await input.fill("abc\u202egnp.exe");
     await row.getByRole("button", { name: "Save" }).click();
     await expect(row.getByRole("alert")).toContainText("control or text-direction");

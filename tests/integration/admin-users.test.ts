@@ -230,7 +230,14 @@ describe("admin user detail", () => {
       transports: ["hybrid", "internal"],
       lastUsedAt: used.toISOString(),
     });
-    expect(detail!.passkeys.find((p) => p.name === "Desk key")).toMatchObject({ providerName: "Passkey", synced: false, backedUp: false, lastUsedAt: null });
+    // An AAGUID no one names (all zeros, as the test authenticators send) is "Unknown provider" here, with its AAGUID.
+    expect(detail!.passkeys.find((p) => p.name === "Desk key")).toMatchObject({
+      providerName: "Unknown provider",
+      aaguid: "00000000-0000-0000-0000-000000000000",
+      synced: false,
+      backedUp: false,
+      lastUsedAt: null,
+    });
   });
 
   it("says for each passkey whether the current policy would still accept it, and which rule refuses it", async () => {

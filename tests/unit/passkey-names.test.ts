@@ -61,6 +61,14 @@ describe("passkey names from untrusted parts", () => {
     expect(name).toBe(`${"😀".repeat(60)} (2)`);
   });
 
+  it("never cuts a joined emoji (a family, a flag) when it adds a suffix", () => {
+    const family = "👩‍👩‍👧";
+    const long = family.repeat(64);
+    expect(uniquePasskeyName(long, [long])).toBe(`${family.repeat(60)} (2)`);
+    const flags = "🇫🇷".repeat(64);
+    expect(uniquePasskeyName(flags, [flags])).toBe(`${"🇫🇷".repeat(60)} (2)`);
+  });
+
   it("treats a decomposed name as the same name as its composed form", () => {
     expect(uniquePasskeyName("Cafe\u0301", ["Café"])).toBe("Café (2)");
   });

@@ -66,6 +66,29 @@ describe("passkey names", () => {
     expect(PasskeyName.safeParse("line\u2028separator").success).toBe(false);
   });
 
+  it("counts characters as people see them: a family emoji, a flag, a skin tone are one each", () => {
+    expect(textLength(family)).toBe(1);
+    expect(textLength("🇫🇷")).toBe(1);
+    expect(textLength("👍🏽")).toBe(1);
+    expect(PasskeyName.parse(family.repeat(64))).toBe(family.repeat(64));
+    expect(PasskeyName.safeParse(family.repeat(65)).success).toBe(false);
+  });
+
+  it("cuts only between characters: never a joined emoji or a letter from its accent", () => {
+    expect(truncateText(`ab${family}cd`, 3)).toBe(`ab${family}`);
+    expect(truncateText(`ab${family}cd`, 2)).toBe("ab");
+    expect(clampText(family.repeat(65), 64)).toBe(family.repeat(64));
+    expect(truncateText("ne\u0301e", 2)).toBe("né");
+  });
+
+  it("refuses a name of few characters but endless combining marks (zalgo)", () => {
+    const zalgo = `a${"\u0301\u0300\u0302".repeat(400)}`;
+    expect(textLength(zalgo)).toBe(1);
+    expect(PasskeyName.safeParse(zalgo).success).toBe(false);
+    expect(checkPasskeyName(zalgo)).toEqual({ error: "Use at most 64 characters." });
+    expect([...clampText(zalgo, 64)].length).toBeLessThanOrEqual(640);
+  });
+
   it("still takes ordinary names in any script, and emoji sequences", () => {
     for (const name of ["Laptop", "Téléphone de Zoë", "ノートパソコン", "מחשב נייד", "حاسوب", family, "YubiKey 5 🔑"]) {
       expect(PasskeyName.parse(name)).toBe(name);

@@ -9,7 +9,7 @@ export function nameKey(name: string): string {
 
 /**
  * `base` if no existing name clashes with it, else the first free "base (2)", "base (3)", ...
- * cut (in code points, never inside a surrogate pair) so the result still fits the name limit.
+ * cut (between characters as people see them: never inside an emoji) so the result still fits the name limit.
  */
 export function uniquePasskeyName(base: string, existing: Iterable<string>): string {
   const taken = new Set([...existing].map(nameKey));

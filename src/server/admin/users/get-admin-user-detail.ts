@@ -61,7 +61,8 @@ export async function getAdminUserDetail(userId: string, now = new Date()): Prom
         id: p.id,
         name: p.name,
         aaguid: p.aaguid,
-        providerName: provider.name,
+        // Administrators are told plainly when no one names the maker; the AAGUID is shown beside it.
+        providerName: provider.known ? provider.name : "Unknown provider",
         providerIconLight: provider.iconLight,
         providerIconDark: provider.iconDark,
         synced: p.deviceType === "multiDevice",
