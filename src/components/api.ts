@@ -14,6 +14,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired on window when an answer says the session has ended (SessionEnded shows it). */
+export const SESSION_ENDED_EVENT = "security-info:session-ended";
+
 /** Sends JSON to one of our API routes and returns the parsed answer, or throws ApiError. */
 export async function callApi<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   let res: Response;
@@ -29,7 +32,11 @@ export async function callApi<T>(url: string, init: { method?: string; body?: un
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    if (isErrorResponse(data)) throw new ApiError(data.error.code, data.error.message, res.status);
+    if (isErrorResponse(data)) {
+      // Signed out elsewhere, revoked or expired: no retry can work, so the page offers sign-in.
+      if (data.error.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+      throw new ApiError(data.error.code, data.error.message, res.status);
+    }
     throw new ApiError("INTERNAL", "Something went wrong on our side. Please try again.", res.status);
   }
   return data as T;

@@ -15,6 +15,7 @@ import { PasskeyList } from "./passkey-list";
 import { PasswordDialog, type PasswordDialogHandle } from "./password-dialog";
 import { RemoveAuthenticatorAppDialog, type RemoveAuthenticatorAppDialogHandle } from "./remove-authenticator-app-dialog";
 import { signalCurrentUserDetails, signalUnknownCredential } from "./signals";
+import { StatusToast, type Toast } from "./status-toast";
 import { useHydrated } from "./use-hydrated";
 
 interface Props {
@@ -40,7 +41,8 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
   const defaultRef = useRef<DefaultMethodDialogHandle>(null);
   const changeDefaultRef = useRef<HTMLButtonElement>(null);
   const [highlightId, setHighlightId] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState("");
+  const [toast, setToast] = useState<Toast | null>(null);
+  const setAnnouncement = (text: string) => setToast((last) => ({ id: (last?.id ?? 0) + 1, text }));
   const addRef = useRef<AddMethodDialogHandle>(null);
   const deleteRef = useRef<DeletePasskeyDialogHandle>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -207,9 +209,7 @@ export function SecurityInfoView({ email, initialPasskeys, maxPasskeys, passkeys
           otherHeadingFocus();
         }}
       />
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {announcement}
-      </p>
+      <StatusToast toast={toast} onDismiss={() => setToast(null)} />
     </>
   );
 }

@@ -33,7 +33,7 @@ export function SignOutEverywhere() {
           setError(null);
           try {
             await callApi("/api/me/sessions/revoke");
-            router.replace("/signin");
+            router.replace("/signin?ended=everywhere");
             router.refresh();
           } catch (e) {
             setError(e instanceof ApiError ? e.message : "Something went wrong. Please try again.");

@@ -8,7 +8,7 @@ import { isFreshMultifactor, type SignedInUser } from "./session";
  * @throws REAUTH_REQUIRED when the last multifactor authentication is too old
  */
 export function requireFreshMultifactor(user: SignedInUser | null, now = Date.now()): SignedInUser {
-  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again to continue.");
   if (!isFreshMultifactor(user, now)) {
     throw new AppError("REAUTH_REQUIRED", "Verify your identity to continue.");
   }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
+import { SessionEnded } from "@/components/session-ended";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getAdminForLayout } from "@/server/admin/require-admin";
 
@@ -21,6 +22,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
       </header>
       <AdminNav />
       {children}
+      <SessionEnded />
     </>
   );
 }

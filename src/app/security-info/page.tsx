@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SecurityInfoView } from "@/components/security-info-view";
+import { SessionEnded } from "@/components/session-ended";
 import { SignOutButton } from "@/components/sign-out-button";
 import { SignOutEverywhere } from "@/components/sign-out-everywhere";
 import { getUserCampaignPrompt } from "@/server/campaign/get-user-campaign-prompt";
@@ -42,6 +43,7 @@ export default async function SecurityInfoPage() {
           methods={info.methods}
         />
         <SignOutEverywhere />
+        <SessionEnded />
       </main>
     </>
   );

@@ -22,7 +22,7 @@ export interface SignedInAdmin extends SignedInUser {
  *   MULTIFACTOR_REQUIRED for an administrator whose session is single-factor
  */
 export async function requireAdmin(user: SignedInUser | null): Promise<SignedInAdmin> {
-  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again to continue.");
   const row = await getDb().user.findUnique({
     where: { id: user.userId },
     select: { role: true, email: true, displayName: true },

@@ -32,7 +32,7 @@ export function userRoute<P = Record<string, never>>(
 ) {
   return withErrors<RouteParams<P>>(async (req, routeCtx) => {
     const user = await getSignedInUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again to continue.");
     return handler(req, { user, audit: auditContext(req), params: await paramsOf(routeCtx) });
   });
 }

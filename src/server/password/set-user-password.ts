@@ -25,7 +25,7 @@ export async function setUserPassword(input: {
   const user = requireFreshMultifactor(input.user);
   const db = getDb();
   const account = await db.user.findUnique({ where: { id: user.userId }, select: { email: true } });
-  if (!account) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  if (!account) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again to continue.");
   const problem = passwordProblem(input.newPassword, account.email);
   if (problem) throw new AppError("PASSWORD_REJECTED", problem);
   // Hashing is deliberately slow: do it before taking the row lock.

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CampaignPrompt } from "@/components/campaign-prompt";
+import { SessionEnded } from "@/components/session-ended";
 import { safeReturnTo } from "@/contracts/return-to";
 import { getUserCampaignPrompt } from "@/server/campaign/get-user-campaign-prompt";
 import { isFreshMultifactor, getSignedInUser } from "@/server/session";
@@ -30,6 +31,7 @@ export default async function AfterSignInPage({ searchParams }: { searchParams: 
         returnTo={returnTo}
         tryAutoRegister={afterPasswordAndCode}
       />
+      <SessionEnded />
     </main>
   );
 }
