@@ -1,11 +1,15 @@
 "use client";
 
+import { isErrorCode, type ErrorCode } from "@/contracts/error-codes";
 import { isErrorResponse } from "@/contracts/labels";
+
+/** What a call can fail with: one of the API's codes, or NETWORK when the server was not reached. */
+export type ClientErrorCode = ErrorCode | "NETWORK";
 
 /** An error answered by our API, carrying its stable code. */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     readonly status: number,
   ) {
@@ -32,7 +36,7 @@ export async function callApi<T>(url: string, init: { method?: string; body?: un
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    if (isErrorResponse(data)) {
+    if (isErrorResponse(data) && isErrorCode(data.error.code)) {
       // Signed out elsewhere, revoked or expired: no retry can work, so the page offers sign-in.
       if (data.error.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
       throw new ApiError(data.error.code, data.error.message, res.status);

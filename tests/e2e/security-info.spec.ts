@@ -322,7 +322,7 @@ test.describe("rename", () => {
     await input.fill(`${family.repeat(52)}`);
     const counter = row.getByText("52 of 64 characters");
     await expect(counter).toBeVisible();
-    await expect(input).toHaveAttribute("aria-describedby", await counter.getAttribute("id"));
+    await expect(input).toHaveAttribute("aria-describedby", (await counter.getAttribute("id"))!);
     await input.fill("Short name");
     await expect(row.getByText(/of 64 characters/)).toHaveCount(0);
     await input.fill(family.repeat(64));
