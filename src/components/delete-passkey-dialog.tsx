@@ -3,9 +3,10 @@
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { DeletePasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import { ApiError, callApi } from "./api";
+import { useStepUp } from "./use-step-up";
 import { VerifyIdentity } from "./verify-identity";
 
-type Step = { name: "confirm"; needsLockoutConfirmation: boolean; error?: string } | { name: "verify" };
+type Step = { name: "confirm"; needsLockoutConfirmation: boolean; error?: string };
 
 export interface DeletePasskeyDialogHandle {
   open(passkey: PasskeySummary, isLast: boolean): void;
@@ -26,6 +27,7 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
   const [target, setTarget] = useState<{ passkey: PasskeySummary; isLast: boolean } | null>(null);
   const [step, setStep] = useState<Step>({ name: "confirm", needsLockoutConfirmation: false });
   const [lockoutConfirmed, setLockoutConfirmed] = useState(false);
+  const stepUp = useStepUp();
   const [busy, setBusy] = useState(false);
   const deleted = useRef(false);
   const titleId = useId();
@@ -36,6 +38,7 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
       deleted.current = false;
       setTarget({ passkey, isLast });
       setLockoutConfirmed(false);
+      stepUp.reset();
       setStep({ name: "confirm", needsLockoutConfirmation: false });
       dialogRef.current?.showModal();
     },
@@ -43,12 +46,12 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
 
   // Focus the step's first control; also when the server asks for the lockout confirmation, which
   // keeps the step but disables the Delete button that had focus.
-  const lockout = step.name === "confirm" && step.needsLockoutConfirmation;
+  const lockout = step.needsLockoutConfirmation;
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog?.open) return;
     (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("h2"))?.focus();
-  }, [step.name, lockout, target]);
+  }, [stepUp.verifying, lockout, target]);
 
   async function remove() {
     if (!target) return;
@@ -62,11 +65,12 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
       dialogRef.current?.close();
       onDeleted(result.deleted, result.signedOut);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") setStep({ name: "verify" });
-      else if (e instanceof ApiError && e.code === "LAST_SIGN_IN_METHOD") {
+      if (stepUp.required(e, () => void remove())) return;
+      stepUp.reset();
+      if (e instanceof ApiError && e.code === "LAST_SIGN_IN_METHOD") {
         setStep({ name: "confirm", needsLockoutConfirmation: true, error: e.message });
       } else {
-        setStep({ name: "confirm", needsLockoutConfirmation: step.name === "confirm" && step.needsLockoutConfirmation, error: e instanceof ApiError ? e.message : "The passkey couldn't be deleted." });
+        setStep({ name: "confirm", needsLockoutConfirmation: step.needsLockoutConfirmation, error: e instanceof ApiError ? e.message : "The passkey couldn't be deleted." });
       }
     } finally {
       setBusy(false);
@@ -83,7 +87,7 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
         if (!deleted.current && target) onDismissed(target.passkey.id);
       }}
     >
-      {target && step.name === "confirm" && (
+      {target && !stepUp.verifying && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -130,14 +134,14 @@ export function DeletePasskeyDialog({ ref, email, onDeleted, onDismissed }: Prop
           </div>
         </form>
       )}
-      {target && step.name === "verify" && (
+      {target && stepUp.verifying && (
         <VerifyIdentity
           email={email}
           hasPasskeys
           titleId={titleId}
           purpose="delete a passkey"
           onCancel={close}
-          onVerified={() => void remove()}
+          onVerified={stepUp.verified}
         />
       )}
     </dialog>

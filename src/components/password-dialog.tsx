@@ -4,9 +4,10 @@ import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } fro
 import { PASSWORD_MIN_LENGTH } from "@/contracts/labels";
 import type { SetPasswordResponse } from "@/contracts/methods";
 import { ApiError, callApi } from "./api";
+import { useStepUp } from "./use-step-up";
 import { VerifyIdentity } from "./verify-identity";
 
-type Step = { name: "form"; error?: string; field?: "new" | "confirm" } | { name: "verify" };
+type Step = { name: "form"; error?: string; field?: "new" | "confirm" };
 
 export interface PasswordDialogHandle {
   open(): void;
@@ -30,6 +31,7 @@ interface Props {
 export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, onClosed }: Props) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ name: "form" });
+  const stepUp = useStepUp();
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [busy, setBusy] = useState(false);
@@ -45,6 +47,7 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
     open() {
       setNewPassword("");
       setConfirm("");
+      stepUp.reset();
       setStep({ name: "form" });
       setOpenedAt(Date.now());
       dialogRef.current?.showModal();
@@ -52,8 +55,8 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
   }));
 
   // Focus the step's first control; after a refusal, the field it is about.
-  const field = step.name === "form" ? step.field : undefined;
-  const error = step.name === "form" ? step.error : undefined;
+  const field = step.field;
+  const error = step.error;
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog?.open) return;
@@ -61,7 +64,7 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
       ? dialog.querySelector<HTMLElement>(`[id="${field === "new" ? newId : confirmId}"]`)
       : (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("h2"));
     target?.focus();
-  }, [openedAt, step.name, field, error, newId, confirmId]);
+  }, [openedAt, stepUp.verifying, field, error, newId, confirmId]);
 
   async function save() {
     setBusy(true);
@@ -72,8 +75,9 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
       dialogRef.current?.close();
       onSaved(result);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") setStep({ name: "verify" });
-      else if (e instanceof ApiError && e.code === "PASSWORD_REJECTED") setStep({ name: "form", error: e.message, field: "new" });
+      if (stepUp.required(e, () => void save())) return;
+      stepUp.reset();
+      if (e instanceof ApiError && e.code === "PASSWORD_REJECTED") setStep({ name: "form", error: e.message, field: "new" });
       else setStep({ name: "form", error: e instanceof ApiError ? e.message : "Your password couldn't be saved. Please try again." });
     } finally {
       setBusy(false);
@@ -104,7 +108,7 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
         onClosed();
       }}
     >
-      {step.name === "form" && (
+      {!stepUp.verifying && (
         <form onSubmit={submit} noValidate>
           <h2 id={titleId} tabIndex={-1}>
             {title}
@@ -152,14 +156,14 @@ export function PasswordDialog({ ref, email, hasPasskeys, hasPassword, onSaved, 
           </div>
         </form>
       )}
-      {step.name === "verify" && (
+      {stepUp.verifying && (
         <VerifyIdentity
           email={email}
           hasPasskeys={hasPasskeys}
           titleId={titleId}
           purpose={hasPassword ? "change your password" : "set a password"}
           onCancel={() => dialogRef.current?.close()}
-          onVerified={() => void save()}
+          onVerified={stepUp.verified}
         />
       )}
     </dialog>

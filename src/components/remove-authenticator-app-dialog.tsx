@@ -3,9 +3,10 @@
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { RemoveAuthenticatorAppResponse } from "@/contracts/methods";
 import { ApiError, callApi } from "./api";
+import { useStepUp } from "./use-step-up";
 import { VerifyIdentity } from "./verify-identity";
 
-type Step = { name: "confirm"; error?: string } | { name: "verify" };
+type Step = { name: "confirm"; error?: string };
 
 export interface RemoveAuthenticatorAppDialogHandle {
   open(): void;
@@ -24,6 +25,7 @@ interface Props {
 export function RemoveAuthenticatorAppDialog({ ref, email, hasPasskeys, onRemoved, onDismissed }: Props) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ name: "confirm" });
+  const stepUp = useStepUp();
   const [busy, setBusy] = useState(false);
   // Changes on every open, so that focus moves into the dialog even when its step did not change.
   const [openedAt, setOpenedAt] = useState(0);
@@ -33,18 +35,19 @@ export function RemoveAuthenticatorAppDialog({ ref, email, hasPasskeys, onRemove
   useImperativeHandle(ref, () => ({
     open() {
       removed.current = false;
+      stepUp.reset();
       setStep({ name: "confirm" });
       setOpenedAt(Date.now());
       dialogRef.current?.showModal();
     },
   }));
 
-  const error = step.name === "confirm" ? step.error : undefined;
+  const error = step.error;
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog?.open) return;
     (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("h2"))?.focus();
-  }, [openedAt, step.name, error]);
+  }, [openedAt, stepUp.verifying, error]);
 
   async function remove() {
     setBusy(true);
@@ -54,8 +57,9 @@ export function RemoveAuthenticatorAppDialog({ ref, email, hasPasskeys, onRemove
       dialogRef.current?.close();
       onRemoved(result);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") setStep({ name: "verify" });
-      else setStep({ name: "confirm", error: e instanceof ApiError ? e.message : "The app couldn't be deleted. Please try again." });
+      if (stepUp.required(e, () => void remove())) return;
+      stepUp.reset();
+      setStep({ name: "confirm", error: e instanceof ApiError ? e.message : "The app couldn't be deleted. Please try again." });
     } finally {
       setBusy(false);
     }
@@ -71,7 +75,7 @@ export function RemoveAuthenticatorAppDialog({ ref, email, hasPasskeys, onRemove
         if (!removed.current) onDismissed();
       }}
     >
-      {step.name === "confirm" && (
+      {!stepUp.verifying && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -100,14 +104,14 @@ export function RemoveAuthenticatorAppDialog({ ref, email, hasPasskeys, onRemove
           </div>
         </form>
       )}
-      {step.name === "verify" && (
+      {stepUp.verifying && (
         <VerifyIdentity
           email={email}
           hasPasskeys={hasPasskeys}
           titleId={titleId}
           purpose="delete your authenticator app"
           onCancel={close}
-          onVerified={() => void remove()}
+          onVerified={stepUp.verified}
         />
       )}
     </dialog>

@@ -11,6 +11,7 @@ import {
 } from "@/contracts/policy";
 import { ApiError, callApi } from "../api";
 import { useHydrated } from "../use-hydrated";
+import { useStepUp } from "../use-step-up";
 import { VerifyIdentity } from "../verify-identity";
 import { PolicyAttestation, type PolicyMetadataStatus } from "./policy-attestation";
 import { PolicyProviderPicker } from "./policy-provider-picker";
@@ -38,7 +39,7 @@ export function PolicyForm({ initial, providers, email, hasPasskeys, metadata }:
   const [status, setStatus] = useState<Status>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [verifying, setVerifying] = useState(false);
+  const stepUp = useStepUp();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const ids = {
@@ -87,12 +88,9 @@ export function PolicyForm({ initial, providers, email, hasPasskeys, metadata }:
       setVersion(saved.version);
       showStatus({ kind: "saved", text: `Policy saved. It applies now to every registration and sign-in (version ${saved.version}).` });
     } catch (e) {
-      if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") {
-        setVerifying(true);
-        dialogRef.current?.showModal();
-      } else {
-        showStatus({ kind: "error", text: e instanceof ApiError ? e.message : "The policy couldn't be saved. Please try again." });
-      }
+      // A stale sign-in verifies in a dialog of its own, then the form saves again (what was typed stays).
+      if (stepUp.required(e, () => void save())) dialogRef.current?.showModal();
+      else showStatus({ kind: "error", text: e instanceof ApiError ? e.message : "The policy couldn't be saved. Please try again." });
     } finally {
       setBusy(false);
     }
@@ -295,9 +293,9 @@ export function PolicyForm({ initial, providers, email, hasPasskeys, metadata }:
       <dialog
         ref={dialogRef}
         aria-labelledby={ids.title}
-        onClose={() => setVerifying(false)}
+        onClose={stepUp.reset}
       >
-        {verifying && (
+        {stepUp.verifying && (
           <VerifyIdentity
             email={email}
             hasPasskeys={hasPasskeys}
@@ -305,6 +303,7 @@ export function PolicyForm({ initial, providers, email, hasPasskeys, metadata }:
             purpose="change the passkey policy"
             onCancel={() => dialogRef.current?.close()}
             onVerified={() => {
+              // Closing resets the step-up (onClose), so the save runs from the form again.
               dialogRef.current?.close();
               void save();
             }}

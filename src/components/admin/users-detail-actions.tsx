@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { AdminPasskeyDetail, AdminUserDetail } from "@/contracts/admin-users";
 import type { PolicyRule } from "@/contracts/policy";
 import { ApiError, callApi } from "../api";
+import { useStepUp } from "../use-step-up";
 import { VerifyIdentity } from "../verify-identity";
 import { formatUtc } from "./users-format";
 
@@ -31,7 +32,7 @@ interface IssuedTap {
   oneTime: boolean;
 }
 
-type Step = { name: "confirm"; error?: string } | { name: "verify" } | { name: "done"; message: string; tap?: IssuedTap };
+type Step = { name: "confirm"; error?: string } | { name: "done"; message: string; tap?: IssuedTap };
 
 interface Props {
   userId: string;
@@ -154,6 +155,8 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
   const router = useRouter();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ name: "confirm" });
+  const stepUp = useStepUp();
+  const resetStepUp = stepUp.reset;
   const [busy, setBusy] = useState(false);
   const [lifetime, setLifetime] = useState("60");
   const [oneTime, setOneTime] = useState(true);
@@ -165,18 +168,19 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
     const dialog = dialogRef.current;
     if (!dialog) return;
     if (action && !dialog.open) {
+      resetStepUp();
       setStep({ name: "confirm" });
       setLifetime("60");
       setOneTime(true);
       dialog.showModal();
     }
-  }, [action]);
+  }, [action, resetStepUp]);
 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog?.open) return;
     (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("h2"))?.focus();
-  }, [step.name, action]);
+  }, [step.name, stepUp.verifying, action]);
 
   async function run() {
     if (!action) return;
@@ -189,6 +193,7 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
       } else if (action.kind === "tap") {
         const minutes = Number(lifetime);
         if (!Number.isInteger(minutes) || minutes < 10 || minutes > 480) {
+          stepUp.reset();
           setStep({ name: "confirm", error: "Enter a lifetime from 10 to 480 minutes." });
           return;
         }
@@ -211,10 +216,12 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
               : "The registration campaign is off in the passkey policy: turn it on so the user is asked to add a new passkey."),
         });
       }
+      stepUp.reset();
       router.refresh();
     } catch (e) {
-      if (e instanceof ApiError && e.code === "REAUTH_REQUIRED") setStep({ name: "verify" });
-      else setStep({ name: "confirm", error: e instanceof ApiError ? e.message : "That didn't work. Please try again." });
+      if (stepUp.required(e, () => void run())) return;
+      stepUp.reset();
+      setStep({ name: "confirm", error: e instanceof ApiError ? e.message : "That didn't work. Please try again." });
     } finally {
       setBusy(false);
     }
@@ -231,7 +238,7 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
         onClosed();
       }}
     >
-      {action && step.name === "confirm" && (
+      {action && !stepUp.verifying && step.name === "confirm" && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -291,17 +298,17 @@ function ActionDialog({ userId, userEmail, adminEmail, adminHasPasskeys, action,
           </div>
         </form>
       )}
-      {action && step.name === "verify" && (
+      {action && stepUp.verifying && (
         <VerifyIdentity
           email={adminEmail}
           hasPasskeys={adminHasPasskeys}
           titleId={titleId}
           purpose="make changes for this user"
           onCancel={close}
-          onVerified={() => void run()}
+          onVerified={stepUp.verified}
         />
       )}
-      {action && step.name === "done" && (
+      {action && !stepUp.verifying && step.name === "done" && (
         <div>
           <h2 id={titleId} tabIndex={-1}>
             {action.kind === "tap" ? "Temporary Access Pass added" : "Done"}
