@@ -27,6 +27,20 @@ test("an administrator finds a user, deletes their passkey and issues a pass the
     await expect(page.getByRole("status")).toHaveText("1 matching user");
     const row = page.getByRole("row").filter({ hasText: user.email });
     await expect(row).toContainText("1");
+    // At 360 px each user is a card: nothing scrolls sideways, each value is labelled, and the
+    // email is never split across lines (it fits its own line).
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await expect(row.locator("td").first()).toHaveCSS("display", "block");
+    await expect(row.locator('td[data-label="Email"]')).toHaveText(user.email);
+    // The address's own text (the "Email:" label is a pseudo-element) lies on one line.
+    const emailLines = await row.locator('td[data-label="Email"] .email-text').evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(emailLines).toBe(1);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await row.getByRole("link", { name: "E2E User" }).click();
 
     await expect(page).toHaveURL(new RegExp(`/admin/users/${user.id}$`));

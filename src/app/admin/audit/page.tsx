@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { EmailText } from "@/components/email-text";
 import { AuditFilterQuery, AuditPageQuery, searchParamsObject, type AuditEventRow, type AuditPageResponse } from "@/contracts/admin-audit";
 import { auditEventLabel } from "@/contracts/audit-labels";
 import { listAuditEvents, listAuditEventTypes } from "@/server/admin/audit/list-audit-events";
@@ -28,7 +29,7 @@ function exportHref(filter: AuditFilterQuery): string {
 }
 
 function who(email: string | null, id: string | null) {
-  if (email) return email;
+  if (email) return <EmailText email={email} />;
   if (id) return <span className="audit-gone" title="This user no longer exists">{id}</span>;
   return <span className="hint">—</span>;
 }
@@ -131,7 +132,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
         <p className="empty">No events match these filters.</p>
       ) : (
         <div className="audit-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
-          <table className="audit-table audit-cards">
+          <table className="audit-table stack-cards">
             <caption id="audit-caption">Audit events, newest first ({page.events.length} on this page)</caption>
             <thead>
               <tr>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { EmailText } from "@/components/email-text";
 import { formatUtc } from "@/components/admin/users-format";
 import { ListUsersQuery, type ListUsersResponse, type UserListFilter } from "@/contracts/admin-users";
 import { requireAdminPage } from "@/server/admin/require-admin";
@@ -77,7 +78,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
         <p className="empty">No users found.</p>
       ) : (
         <div className="table-scroll" role="region" aria-label="Users" tabIndex={0}>
-          <table className="users-table">
+          <table className="users-table stack-cards">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -91,14 +92,16 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
             <tbody>
               {result.users.map((user) => (
                 <tr key={user.id}>
-                  <td>
+                  <td className="card-title">
                     <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
                   </td>
-                  <td className="user-email">{user.email}</td>
-                  <td>{user.role === "admin" ? "Administrator" : "User"}</td>
-                  <td>{user.passkeys}</td>
-                  <td>{otherMethods(user) || "None"}</td>
-                  <td>{user.lastSignInAt ? formatUtc(user.lastSignInAt) : "Never"}</td>
+                  <td className="user-email" data-label="Email">
+                    <EmailText email={user.email} />
+                  </td>
+                  <td data-label="Role">{user.role === "admin" ? "Administrator" : "User"}</td>
+                  <td data-label="Passkeys">{user.passkeys}</td>
+                  <td data-label="Other methods">{otherMethods(user) || "None"}</td>
+                  <td data-label="Last sign-in">{user.lastSignInAt ? formatUtc(user.lastSignInAt) : "Never"}</td>
                 </tr>
               ))}
             </tbody>
