@@ -9,7 +9,12 @@ const DAY = 24 * HOUR;
 
 // The server knows neither the reader's locale nor their time zone: it renders the UTC date, and
 // the browser's own Intl formats take over once hydrated (the same first render on both sides).
-const serverFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+/** A day, the same on the server and in every browser, e.g. "5 Dec 2026" ("Added 5 Dec 2026"). */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}
 
 /** The date and time in the reader's locale and time zone, e.g. "5 Dec 2026, 14:05". */
 export function exactTime(date: Date, locale?: string): string {
@@ -39,7 +44,7 @@ export function LocalTime({ iso, relative = false }: Props) {
   // The moment the page came alive: "2 hours ago" is as of then, like the rest of the page.
   const [now] = useState(() => Date.now());
   const date = new Date(iso);
-  if (!hydrated) return <time dateTime={iso}>{serverFormat.format(date)}</time>;
+  if (!hydrated) return <time dateTime={iso}>{formatDate(iso)}</time>;
   const exact = exactTime(date);
   const recent = relative ? relativeTime(date, now) : null;
   if (!recent) return <time dateTime={iso}>{exact}</time>;

@@ -1,8 +1,7 @@
 "use client";
 
 import type { OtherMethods } from "@/contracts/methods";
-import { DeadlineTime } from "./local-time";
-import { formatDate } from "./passkey-list";
+import { DeadlineTime, formatDate } from "./local-time";
 import { useHydrated } from "./use-hydrated";
 
 export interface TemporaryAccessPassSummary {

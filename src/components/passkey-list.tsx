@@ -7,14 +7,8 @@ import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-n
 import { clampText } from "@/contracts/text-rules";
 import { describedBy, NameCounter, showsCounter } from "./name-counter";
 import { ApiError, callApi } from "./api";
-import { LocalTime } from "./local-time";
+import { formatDate, LocalTime } from "./local-time";
 import { useHydrated } from "./use-hydrated";
-
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-
-export function formatDate(iso: string): string {
-  return dateFormat.format(new Date(iso));
-}
 
 function createdOnText(p: PasskeySummary): string | null {
   const { browser, os, device } = p.createdOn;
