@@ -7,8 +7,8 @@ import { AppError } from "../../errors";
 import { type AuditCursor, decodeAuditCursor, encodeAuditCursor } from "./audit-cursor";
 import { auditDetailFields } from "./audit-details";
 
+// Also PostgreSQL's pattern below: its source is valid POSIX ERE, and `~*` matches it case-blind like /i.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_SQL = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 const DAY_MS = 86_400_000;
 
 interface RawEvent {
@@ -59,7 +59,7 @@ async function selectEvents(conditions: Prisma.Sql[], order: "newest" | "oldest"
       LEFT JOIN "User" a ON a."id" = e."actorId"
       LEFT JOIN "User" s ON s."id" = e."subjectUserId"
       -- The passkey an event names, by its primary key (the CASE keeps a malformed id from failing the cast).
-      LEFT JOIN "Passkey" p ON p."id" = CASE WHEN e."details"->>'passkeyId' ~ ${UUID_SQL} THEN (e."details"->>'passkeyId')::uuid END
+      LEFT JOIN "Passkey" p ON p."id" = CASE WHEN e."details"->>'passkeyId' ~* ${UUID.source} THEN (e."details"->>'passkeyId')::uuid END
       ${where}
      ORDER BY ${orderBy}
      LIMIT ${limit}`;
