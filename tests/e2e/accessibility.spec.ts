@@ -251,10 +251,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     test("on the passkey policy page: defaults, every list open with an error, the step-up, and a refused passkey", ADMIN_PAGES, async ({ page, context, user }) => {
       const admin = await createAdmin();
       try {
-        await page.goto("/signin");
-        await submitTapSignIn(page, admin);
-        await expect(page).not.toHaveURL(/\/signin/);
-        await page.goto("/admin/policy");
+        await signInWithTap(page, admin, "/admin/policy");
         await expect(page.getByRole("heading", { name: "Passkey policy", level: 1 })).toBeVisible();
         await expectAccessible(page, "policy-defaults");
 

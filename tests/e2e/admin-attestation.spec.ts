@@ -18,7 +18,7 @@ import {
   readE2eAttestationRoot,
 } from "../fixtures/mds";
 import { SoftAuthenticator } from "../fixtures/soft-authenticator";
-import { auditEventsOf, choosePlace, expect, openWhereStep, passkeysOf, signInWithTap, signOut, submitTapSignIn, test } from "../fixtures/playwright";
+import { auditEventsOf, choosePlace, expect, openWhereStep, passkeysOf, signInWithTap, signOut, test } from "../fixtures/playwright";
 
 test.afterEach(restoreDefaultPasskeyPolicy);
 
@@ -31,10 +31,7 @@ test("an administrator enforces attestation against the loaded blob; a passkey w
 }) => {
   const admin = await createAdmin();
   try {
-    await page.goto("/signin");
-    await submitTapSignIn(page, admin);
-    await expect(page).not.toHaveURL(/\/signin/);
-    await page.goto("/admin/policy");
+    await signInWithTap(page, admin, "/admin/policy");
 
     const group = page.getByRole("group", { name: "Attestation" });
     await expect(group.getByRole("heading", { name: "Loaded FIDO metadata" })).toBeVisible();

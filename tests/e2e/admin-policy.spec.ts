@@ -21,10 +21,7 @@ import {
 
 /** Signs the administrator in with their pass, then opens the policy page. */
 async function openPolicyPage(page: Page, admin: { email: string; tapCode: string; id: string }) {
-  await page.goto("/signin");
-  await submitTapSignIn(page, admin);
-  await expect(page).not.toHaveURL(/\/signin/);
-  await page.goto("/admin/policy");
+  await signInWithTap(page, admin, "/admin/policy");
 }
 
 const VIRTUAL_AAGUID = "01020304-0506-0708-0102-030405060708";
