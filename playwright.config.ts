@@ -48,7 +48,17 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
-  expect: { timeout: 10_000 },
+  expect: {
+    timeout: 10_000,
+    // Screenshot comparisons (tests/e2e/visual.spec.ts): a pixel counts as changed when its colour
+    // differs by more than 0.2 on pixelmatch's 0-1 scale (anti-aliasing alone stays below), and a
+    // screenshot fails when more than 0.2% of its pixels changed: a moved button, a wrapped word or
+    // a new colour shows, while the same browser build and fonts give the same pixels
+    // (docs/decisions/023-visual-regression.md). Animations are stopped and the caret hidden.
+    toHaveScreenshot: { threshold: 0.2, maxDiffPixelRatio: 0.002, animations: "disabled", caret: "hide", scale: "css" },
+  },
+  // Baselines beside the specs, one folder per spec, named by the test itself (state, width, scheme).
+  snapshotPathTemplate: "{testDir}/__screenshots__/{testFileName}/{arg}{ext}",
   reporter: "list",
   use: {
     baseURL: E2E.baseURL,
@@ -65,7 +75,8 @@ export default defineConfig({
     // reads the user agent or touch (docs/decisions/012-e2e-profiles.md).
     {
       name: "pixel-7",
-      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//, /\/admin-[^/]*\.spec\.ts$/],
+      // visual.spec.ts sets its own widths (360 px and desktop): one run of it is enough.
+      testIgnore: [/\.api\.spec\.ts$/, /\/desktop-only\//, /\/admin-[^/]*\.spec\.ts$/, /\/visual\.spec\.ts$/],
       grepInvert: /@admin/,
       use: { ...devices["Pixel 7"], launchOptions: chromium },
     },
