@@ -7,11 +7,10 @@ import {
 } from "@simplewebauthn/browser";
 import { useEffect, useId, useState, type RefObject } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
-import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
-import { clampText } from "@/contracts/text-rules";
+import { checkPasskeyName } from "@/contracts/passkey-name";
 import type { AuthenticatorType } from "@/contracts/webauthn";
 import { ApiError, callApi } from "./api";
-import { describedBy, NameCounter, showsCounter } from "./name-counter";
+import { PasskeyNameField } from "./name-counter";
 import { useStepFocus } from "./use-step-focus";
 import { useStepUp } from "./use-step-up";
 import { VerifyIdentity } from "./verify-identity";
@@ -234,21 +233,7 @@ export function AddPasskeyFlow({ dialogRef, titleId, email, hasPasskeys, onBack,
             Name your passkey
           </h2>
           <p role="status">Passkey created. Give it a name you&apos;ll recognise.</p>
-          <label htmlFor={nameId}>Passkey name</label>
-          <input
-            id={nameId}
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
-            aria-invalid={step.error ? true : undefined}
-            aria-describedby={describedBy(step.error && `${nameId}-error`, showsCounter(name, PASSKEY_NAME_MAX_LENGTH) && `${nameId}-count`)}
-          />
-          <NameCounter id={`${nameId}-count`} value={name} max={PASSKEY_NAME_MAX_LENGTH} />
-          {step.error && (
-            <p className="error" id={`${nameId}-error`} role="alert">
-              {step.error}
-            </p>
-          )}
+          <PasskeyNameField id={nameId} value={name} onChange={setName} error={step.error} autoFocusInStep />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
               Done

@@ -3,9 +3,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import type { PasskeyResponse, PasskeySummary } from "@/contracts/passkeys";
 import { POLICY_RULE_LABELS } from "@/contracts/labels";
-import { checkPasskeyName, PASSKEY_NAME_MAX_LENGTH } from "@/contracts/passkey-name";
-import { clampText } from "@/contracts/text-rules";
-import { describedBy, NameCounter, showsCounter } from "./name-counter";
+import { checkPasskeyName } from "@/contracts/passkey-name";
+import { PasskeyNameField } from "./name-counter";
 import { ApiError, callApi } from "./api";
 import { formatDate, LocalTime } from "./local-time";
 import { useHydrated } from "./use-hydrated";
@@ -115,21 +114,7 @@ function PasskeyItem({
               }
             }}
           >
-            <label htmlFor={inputId}>Passkey name</label>
-            <input
-              id={inputId}
-              ref={inputRef}
-              value={draft}
-              onChange={(e) => setDraft(clampText(e.target.value, PASSKEY_NAME_MAX_LENGTH))}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy(error && `${inputId}-error`, showsCounter(draft, PASSKEY_NAME_MAX_LENGTH) && `${inputId}-count`)}
-            />
-            <NameCounter id={`${inputId}-count`} value={draft} max={PASSKEY_NAME_MAX_LENGTH} />
-            {error && (
-              <p className="error" id={`${inputId}-error`} role="alert">
-                {error}
-              </p>
-            )}
+            <PasskeyNameField id={inputId} inputRef={inputRef} value={draft} onChange={setDraft} error={error} />
             <div className="row-actions">
               <button type="submit" className="primary small" disabled={busy}>
                 Save
