@@ -44,6 +44,10 @@ const STORED_PASSKEYS = [
   { name: "Unknown key", aaguid: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", synced: false, lastUsedAt: null },
 ];
 
+function storedFields(p: (typeof STORED_PASSKEYS)[number]) {
+  return { name: p.name, aaguid: p.aaguid, synced: p.synced, lastUsedAt: p.lastUsedAt ? new Date(p.lastUsedAt) : null };
+}
+
 interface SnapOptions {
   /** The whole page, not only the viewport (not for open dialogs, which sit in the viewport). */
   fullPage?: boolean;
@@ -180,8 +184,7 @@ test.describe("visual regression", () => {
 
     // Ten passkeys, from many providers.
     for (const [i, p] of STORED_PASSKEYS.entries()) {
-      const row = await storePasskey(user.id, { name: p.name, aaguid: p.aaguid, synced: p.synced, lastUsedAt: p.lastUsedAt ? new Date(p.lastUsedAt) : null });
-      await getDb().passkey.update({ where: { id: row.id }, data: { createdAt: new Date(Date.UTC(2026, 0, 10 + i * 20, 9)) } });
+      await storePasskey(user.id, { ...storedFields(p), createdAt: new Date(Date.UTC(2026, 0, 10 + i * 20, 9)) });
     }
     await page.reload();
     await expect(page.getByRole("listitem").filter({ hasText: "Unknown key" })).toBeVisible();
@@ -194,8 +197,7 @@ test.describe("visual regression", () => {
     const user = await makeVisualUser();
     // Each its own day: the lists order by when a passkey was added.
     for (const [i, p] of STORED_PASSKEYS.slice(0, 4).entries()) {
-      const row = await storePasskey(user.id, { name: p.name, aaguid: p.aaguid, synced: p.synced, lastUsedAt: p.lastUsedAt ? new Date(p.lastUsedAt) : null });
-      await getDb().passkey.update({ where: { id: row.id }, data: { createdAt: new Date(Date.UTC(2026, 2, 3 + i, 9)) } });
+      await storePasskey(user.id, { ...storedFields(p), createdAt: new Date(Date.UTC(2026, 2, 3 + i, 9)) });
     }
     const admin = await createAdminWithTap(ADMIN_EMAIL);
     await getDb().user.update({ where: { id: admin.id }, data: { displayName: "Grace Hopper" } });
